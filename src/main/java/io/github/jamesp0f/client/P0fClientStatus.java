@@ -1,0 +1,81 @@
+package io.github.jamesp0f.client;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/** A snapshot of the client's health, for status pages and health checks. */
+public final class P0fClientStatus {
+
+    public enum State {
+        /** No lookup attempted yet. */
+        IDLE,
+        /** The last contact with p0f worked. */
+        CONNECTED,
+        /** p0f failed; lookups fail fast until the retry window passes. */
+        BACKING_OFF,
+        /** The client was closed. */
+        CLOSED
+    }
+
+    private final Path socketPath;
+    private final int protocolVersion;
+    private final State state;
+    private final Instant since;
+    private final String lastError;
+    private final int openConnections;
+    private final int lookupsInFlight;
+    private final int cacheSize;
+
+    public P0fClientStatus(Path socketPath, int protocolVersion, State state, Instant since, String lastError,
+                           int openConnections, int lookupsInFlight, int cacheSize) {
+        this.socketPath = socketPath;
+        this.protocolVersion = protocolVersion;
+        this.state = state;
+        this.since = since;
+        this.lastError = lastError;
+        this.openConnections = openConnections;
+        this.lookupsInFlight = lookupsInFlight;
+        this.cacheSize = cacheSize;
+    }
+
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    public int protocolVersion() {
+        return protocolVersion;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** When the client entered its current state. */
+    public Instant since() {
+        return since;
+    }
+
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    public int openConnections() {
+        return openConnections;
+    }
+
+    public int lookupsInFlight() {
+        return lookupsInFlight;
+    }
+
+    public int cacheSize() {
+        return cacheSize;
+    }
+
+    @Override
+    public String toString() {
+        return "p0f v" + protocolVersion + " at " + socketPath + ": " + state + " since " + since
+            + (lastError == null ? "" : " (last error: " + lastError + ")")
+            + ", connections " + openConnections + ", in flight " + lookupsInFlight + ", cached " + cacheSize;
+    }
+}
