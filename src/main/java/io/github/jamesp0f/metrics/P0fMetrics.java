@@ -1,0 +1,108 @@
+package io.github.jamesp0f.metrics;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.james.metrics.api.Metric;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+
+import io.github.jamesp0f.client.P0fClientListener;
+import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.P0fLookup;
+
+/**
+ * james-p0f's numbers, published through James's own MetricFactory so that they sit beside
+ * James's metrics (webadmin /metrics, JMX, whatever reporter James is configured with).
+ * One instance for the whole extension.
+ */
+@Singleton
+public class P0fMetrics {
+
+    public static final String PREFIX = "p0f_";
+    public static final String LOOKUP_LATENCY = PREFIX + "lookup_latency";
+
+    private final MetricFactory metricFactory;
+    private final Metric lookups;
+    private final Metric matches;
+    private final Metric noMatches;
+    private final Metric cacheHits;
+    private final Map<P0fFailure.Kind, Metric> failures = new EnumMap<>(P0fFailure.Kind.class);
+    private final Metric blocked;
+    private final Metric greylistDeferred;
+    private final Metric greylistPassed;
+
+    @Inject
+    public P0fMetrics(MetricFactory metricFactory) {
+        this.metricFactory = metricFactory;
+        this.lookups = metricFactory.generate(PREFIX + "lookups");
+        this.matches = metricFactory.generate(PREFIX + "matches");
+        this.noMatches = metricFactory.generate(PREFIX + "no_matches");
+        this.cacheHits = metricFactory.generate(PREFIX + "cache_hits");
+        for (P0fFailure.Kind kind : P0fFailure.Kind.values()) {
+            failures.put(kind, metricFactory.generate(failureMetricName(kind)));
+        }
+        this.blocked = metricFactory.generate(PREFIX + "blocked");
+        this.greylistDeferred = metricFactory.generate(PREFIX + "greylist_deferred");
+        this.greylistPassed = metricFactory.generate(PREFIX + "greylist_passed");
+    }
+
+    /** For example {@code p0f_failures_timeout}. */
+    public static String failureMetricName(P0fFailure.Kind kind) {
+        return PREFIX + "failures_" + kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Counts every completed lookup by outcome; give it to the client's configuration. */
+    public P0fClientListener clientListener() {
+        return new P0fClientListener() {
+            @Override
+            public void lookupCompleted(P0fLookup lookup, long elapsedNanos) {
+                record(lookup);
+            }
+        };
+    }
+
+    /** Times {@code lookup} from now until it completes, under {@link #LOOKUP_LATENCY}. */
+    public CompletableFuture<P0fLookup> timed(CompletableFuture<P0fLookup> lookup) {
+        TimeMetric timer = metricFactory.timer(LOOKUP_LATENCY);
+        lookup.whenComplete((result, error) -> timer.stopAndPublish());
+        return lookup;
+    }
+
+    private void record(P0fLookup lookup) {
+        lookups.increment();
+        if (lookup.fromCache()) {
+            cacheHits.increment();
+        }
+        switch (lookup.status()) {
+            case MATCH:
+                matches.increment();
+                break;
+            case NO_MATCH:
+                noMatches.increment();
+                break;
+            default:
+                lookup.failure().ifPresent(failure -> failures.get(failure.kind()).increment());
+        }
+    }
+
+    /** A client refused because its operating system is blocked. */
+    public void blocked() {
+        blocked.increment();
+    }
+
+    /** A recipient deferred (451) by greylisting. */
+    public void greylistDeferred() {
+        greylistDeferred.increment();
+    }
+
+    /** A greylisted client let through (retried after the block time, or already whitelisted). */
+    public void greylistPassed() {
+        greylistPassed.increment();
+    }
+}
