@@ -54,11 +54,6 @@ final class BenchCommand implements Command {
     }
 
     @Override
-    public Set<String> flagOptions() {
-        return Set.of();
-    }
-
-    @Override
     public int run(Arguments arguments, PrintStream out, PrintStream err)
         throws UsageException, P0fUnavailableException {
         arguments.requireOperands();
@@ -118,7 +113,7 @@ final class BenchCommand implements Command {
         Run(P0fClient client, LookupRequest request, Duration timeout, int lookups, int concurrency, boolean record) {
             this.client = client;
             this.request = request;
-            this.waitBoundMillis = timeout.multipliedBy(3).plusSeconds(2).toMillis();
+            this.waitBoundMillis = LookupRequest.waitBound(timeout).toMillis();
             this.lookups = lookups;
             this.concurrency = concurrency;
             this.latencies = record ? new long[lookups] : null;

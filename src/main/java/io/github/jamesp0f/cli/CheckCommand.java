@@ -32,11 +32,6 @@ final class CheckCommand implements Command {
     }
 
     @Override
-    public Set<String> flagOptions() {
-        return Set.of();
-    }
-
-    @Override
     public int run(Arguments arguments, PrintStream out, PrintStream err)
         throws UsageException, P0fUnavailableException {
         arguments.requireOperands();

@@ -15,7 +15,9 @@ interface Command {
     Set<String> valueOptions();
 
     /** Option names that take none. */
-    Set<String> flagOptions();
+    default Set<String> flagOptions() {
+        return Set.of();
+    }
 
     /** @return the exit code (see {@link ExitCode}) */
     int run(Arguments arguments, PrintStream out, PrintStream err) throws UsageException, P0fUnavailableException;

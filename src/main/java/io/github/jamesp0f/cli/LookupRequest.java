@@ -61,7 +61,7 @@ final class LookupRequest {
      */
     P0fLookup run(P0fClient client, Duration timeout) throws P0fUnavailableException {
         CompletableFuture<P0fLookup> lookup = start(client);
-        Duration bound = timeout.multipliedBy(3).plusSeconds(2);
+        Duration bound = waitBound(timeout);
         try {
             return lookup.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -73,6 +73,11 @@ final class LookupRequest {
             Thread.currentThread().interrupt();
             throw new P0fUnavailableException("interrupted while asking p0f about " + remote);
         }
+    }
+
+    /** How long the tool waits for a lookup the client promised to complete within {@code timeout}. */
+    static Duration waitBound(Duration timeout) {
+        return timeout.multipliedBy(3).plusSeconds(2);
     }
 
     Endpoint remote() {
