@@ -274,6 +274,13 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
     }
 
     @Override
+    public void unsent(List<PendingLookup> lookups, P0fFailure failure) {
+        for (PendingLookup p : lookups) {
+            core.fail(p, failure);
+        }
+    }
+
+    @Override
     public void closed(V3Connection connection) {
         synchronized (connectionsLock) {
             vacate(connection);
