@@ -334,6 +334,10 @@ final class V3Connection {
 
     /** How long to wait for more: 0 for as long as it takes, -1 when the connection should close now. */
     private long drainWaitMillis() {
+        if (!retired) {
+            // The common case, read without the lock the callers write under.
+            return 0;
+        }
         lock.lock();
         try {
             boolean nothingOwed = answersRead == bytesWritten / V3Codec.QUERY_SIZE;
@@ -367,6 +371,7 @@ final class V3Connection {
     /** Reads what p0f sent and hands each whole answer on; false when the connection is over. */
     private boolean readAnswers() throws IOException {
         while (true) {
+            int room = in.remaining();
             int n = channel.read(in);
             if (n < 0) {
                 lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f at " + socketPath
@@ -405,6 +410,10 @@ final class V3Connection {
                 }
             } finally {
                 in.compact();
+            }
+            if (n < room) {
+                // The socket had no more; reading again would only cost a system call to learn so.
+                return true;
             }
         }
     }
