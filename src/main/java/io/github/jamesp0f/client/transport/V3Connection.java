@@ -56,6 +56,8 @@ final class V3Connection {
     }
 
     private static final int READ_BATCH = 64;
+    /** A p0f answers in microseconds: this long without a byte means nothing more is coming. */
+    private static final long DISCARD_QUIET_MILLIS = 200;
 
     private final Path socketPath;
     private final Owner owner;
@@ -93,6 +95,8 @@ final class V3Connection {
     private long answersRead;
     private volatile boolean flushWanted;
     private volatile IOException writeError;
+    /** An answer made no sense; connection thread only. */
+    private boolean outOfStep;
 
     V3Connection(Path socketPath, Owner owner, int maxInFlight, String name) {
         this.socketPath = socketPath;
@@ -327,8 +331,37 @@ final class V3Connection {
                 flush(key);
             }
             if (!readAnswers()) {
+                if (outOfStep) {
+                    discardOwed();
+                }
                 return;
             }
+        }
+    }
+
+    /**
+     * After an answer that made no sense, the stream is out of step, but if the peer is a p0f
+     * it still owes answers: read and drop as many bytes as it owes, until it falls quiet, so
+     * that closing does not kill it with SIGPIPE.
+     */
+    private void discardOwed() throws IOException {
+        long owedBytes;
+        lock.lock();
+        try {
+            owedBytes = (bytesWritten / V3Codec.QUERY_SIZE - answersRead) * V3Codec.RESPONSE_SIZE;
+        } finally {
+            lock.unlock();
+        }
+        owedBytes -= in.position();
+        in.clear();
+        while (owedBytes > 0 && selector.select(DISCARD_QUIET_MILLIS) > 0) {
+            selector.selectedKeys().clear();
+            int n = channel.read(in);
+            if (n < 0) {
+                return;
+            }
+            owedBytes -= n;
+            in.clear();
         }
     }
 
@@ -404,6 +437,7 @@ final class V3Connection {
                             answeredBatch[j] = null;
                         }
                         lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, socketPath + ": " + e.getMessage()), rest);
+                        outOfStep = true;
                         return false;
                     }
                     owner.answered(p, result);

@@ -231,6 +231,24 @@ class V3P0fClientTest {
     }
 
     @Test
+    void afterGarbageTheAnswersStillOwedAreReadBeforeClosing() throws Exception {
+        byte[] notP0f = new byte[P0fWire.V3_ANSWER_SIZE];
+        FakeP0fServer fake = fake().answering(q -> notP0f).slowly(Duration.ofMillis(50));
+        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)));
+        List<CompletableFuture<P0fLookup>> lookups = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            lookups.add(client.lookup(ip("10.0.0." + i)));
+        }
+
+        for (CompletableFuture<P0fLookup> f : lookups) {
+            assertThat(failureKind(get(f))).isEqualTo(Kind.PROTOCOL_ERROR);
+        }
+        Thread.sleep(400);
+        assertThat(fake.undeliveredAnswers()).as("answers p0f could not write (SIGPIPE for a real one)").isZero();
+        assertThat(fake.queries()).hasSize(3);
+    }
+
+    @Test
     void p0fHangingUpIsAnIoErrorAtOnce() throws Exception {
         FakeP0fServer fake = echoing(fake()).closingImmediately();
         V3P0fClient client = client(fake.socketPath(), 1);
