@@ -41,15 +41,18 @@ final class JarRun {
     }
 
     static JarRun of(String... args) {
-        return as(List.of(), args);
+        return as(List.of(), jar(), args);
     }
 
-    /** Runs the jar behind {@code prefix} (for example setpriv, to run it as another user). */
-    static JarRun as(List<String> prefix, String... args) {
+    /**
+     * Runs {@code jar} behind {@code prefix} (for example setpriv, to run it as another user, who
+     * must be able to read the jar: the build directory may be under a private home).
+     */
+    static JarRun as(List<String> prefix, Path jar, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
-        command.add(jar().toString());
+        command.add(jar.toString());
         command.addAll(Arrays.asList(args));
         try {
             Path dir = Files.createTempDirectory("jar-run");
