@@ -34,7 +34,13 @@ final class ConnectErrors {
             return new P0fFailure(P0fFailure.Kind.PERMISSION_DENIED, "permission denied on " + socket
                 + ": this process may not open the socket or its directory (check their owner, group and mode)");
         }
-        return new P0fFailure(P0fFailure.Kind.IO_ERROR, "cannot connect to p0f at " + socket + ": " + e);
+        return new P0fFailure(P0fFailure.Kind.IO_ERROR, "cannot connect to p0f at " + socket + ": " + describe(e));
+    }
+
+    /** What went wrong in plain words: the message, without the exception's class name. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
     }
 
     private static boolean isRegularFile(Path p) {

@@ -83,7 +83,7 @@ public final class V2P0fClient implements P0fClient {
             ask(new PendingLookup(remoteAddress, future, start, start + core.timeoutNanos, false), query);
             return future;
         } catch (RuntimeException e) {
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e), start);
+            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + ConnectErrors.describe(e)), start);
         }
     }
 
@@ -178,7 +178,7 @@ public final class V2P0fClient implements P0fClient {
             failAndBackOff(p, core.timeoutFailure());
             return;
         } catch (IOException | RuntimeException e) {
-            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f v2 at " + core.config.socketPath() + ": " + e));
+            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f v2 at " + core.config.socketPath() + ": " + ConnectErrors.describe(e)));
             return;
         }
         try {

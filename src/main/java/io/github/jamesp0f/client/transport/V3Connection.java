@@ -254,7 +254,7 @@ final class V3Connection {
                 loop();
             }
         } catch (IOException | RuntimeException e) {
-            lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f connection at " + socketPath + " failed: " + e));
+            lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "the connection to p0f at " + socketPath + " broke: " + ConnectErrors.describe(e)));
         } finally {
             closeChannelQuietly();
             Selector s = selector;

@@ -89,7 +89,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             return future;
         } catch (RuntimeException e) {
             // Nothing escapes to the caller, whatever went wrong in here.
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e), start);
+            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + ConnectErrors.describe(e)), start);
         }
     }
 
