@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.client.Fingerprint;
@@ -33,14 +33,8 @@ class V2P0fClientTest {
         .distance(15).linkType("ethernet/modem").uptimeMinutes(120).build();
 
     private final ManualTicker ticker = new ManualTicker();
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach closer = new CloseAfterEach();
 
     @Test
     void asksTheWholeConnectionOnAConnectionOfItsOwn() throws Exception {
@@ -172,8 +166,7 @@ class V2P0fClientTest {
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
-        closeAfter.add(0, closeable);
-        return closeable;
+        return closer.track(closeable);
     }
 
     private static Kind kind(P0fLookup lookup) {

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -45,14 +45,8 @@ class V3P0fClientTest {
 
     private final ManualTicker ticker = new ManualTicker();
     private final RecordingListener listener = new RecordingListener();
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final CloseAfterEach closer = new CloseAfterEach();
 
     // ----- answers
 
@@ -505,9 +499,7 @@ class V3P0fClientTest {
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
-        // Clients close before the fakes they talk to, so that nothing is left owed.
-        closeAfter.add(0, closeable);
-        return closeable;
+        return closer.track(closeable);
     }
 
     private static InetAddress ip(String literal) throws IOException {
