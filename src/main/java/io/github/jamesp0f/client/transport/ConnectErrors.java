@@ -23,7 +23,7 @@ final class ConnectErrors {
                 + " does not exist (is p0f running with -s " + socket + "?)");
         }
         if (text.contains("connection refused")) {
-            if (Files.exists(socket) && !Files.isDirectory(socket) && isRegularFile(socket)) {
+            if (Files.isRegularFile(socket)) {
                 return new P0fFailure(P0fFailure.Kind.CONNECTION_REFUSED, socket
                     + " exists but is a plain file, not p0f's socket");
             }
@@ -41,9 +41,5 @@ final class ConnectErrors {
     static String describe(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
-    }
-
-    private static boolean isRegularFile(Path p) {
-        return Files.isRegularFile(p);
     }
 }
