@@ -254,7 +254,8 @@ final class V3Connection {
                 loop();
             }
         } catch (IOException | RuntimeException e) {
-            lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "the connection to p0f at " + socketPath + " broke: " + ConnectErrors.describe(e)));
+            lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "the connection to p0f at " + socketPath
+                + " broke: " + ConnectErrors.describe(e)));
         } finally {
             closeChannelQuietly();
             Selector s = selector;
@@ -436,7 +437,8 @@ final class V3Connection {
                             rest.add(answeredBatch[j]);
                             answeredBatch[j] = null;
                         }
-                        lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, socketPath + ": " + e.getMessage()), rest);
+                        lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, socketPath + ": " + e.getMessage()),
+                            rest);
                         outOfStep = true;
                         return false;
                     }
