@@ -21,8 +21,8 @@ import com.zaxxer.hikari.HikariDataSource;
  * retrying through another MX is recognised.
  *
  * <p>Each decision is one statement in autocommit: an INSERT ... ON CONFLICT DO UPDATE whose SET
- * clauses apply the greylisting rules to the old row and whose RETURNING clause gives the verdict.
- * One round trip, atomic under concurrency (two MX hosts racing on one triplet see a consistent
+ * clauses apply the greylisting rules to the old row and whose RETURNING clause gives the verdict
+ * (an early retry updates nothing and returns no row). One round trip, atomic under concurrency (two MX hosts racing on one triplet see a consistent
  * row), no transaction held across the network.
  *
  * <p>The table (and an index on the expiry time) is created on first use with CREATE ... IF NOT
@@ -61,8 +61,10 @@ public final class JdbcGreylistStore implements GreylistStore {
                 + "PRIMARY KEY (client, sender, recipient))",
             "CREATE INDEX IF NOT EXISTS " + table + "_expires_at ON " + table + " (expires_at)"
         };
-        // Parameters: client, sender, recipient, now, now + unseen, now - block, now - block, now + whitelist.
-        // In SET, g.* is the old row; EXCLUDED.first_seen is now. The old row is live when it expires after now.
+        // Parameters: client, sender, recipient, now, now + unseen, then now - block (three times) and
+        // now + whitelist. In SET and WHERE, g.* is the old row and EXCLUDED.first_seen is now; the old
+        // row is live while it expires after now. An early retry matches no WHERE, so nothing is
+        // written (no dead row per spam retry) and no row comes back: that absence is the verdict.
         this.upsertSql = "INSERT INTO " + table + " AS g (client, sender, recipient, first_seen, whitelisted, expires_at) "
             + "VALUES (?, ?, ?, ?, false, ?) "
             + "ON CONFLICT (client, sender, recipient) DO UPDATE SET "
@@ -70,7 +72,8 @@ public final class JdbcGreylistStore implements GreylistStore {
             + "first_seen = CASE WHEN g.expires_at > EXCLUDED.first_seen THEN g.first_seen ELSE EXCLUDED.first_seen END, "
             + "expires_at = CASE WHEN g.expires_at <= EXCLUDED.first_seen THEN EXCLUDED.expires_at "
             + "WHEN g.whitelisted OR g.first_seen <= ? THEN ? ELSE g.expires_at END "
-            + "RETURNING whitelisted, first_seen";
+            + "WHERE g.expires_at <= EXCLUDED.first_seen OR g.whitelisted OR g.first_seen <= ? "
+            + "RETURNING whitelisted";
         this.deleteExpiredSql = "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table
             + " WHERE expires_at <= ? LIMIT " + DELETE_BATCH + ")";
         this.countSql = "SELECT count(*) FROM " + table;
@@ -118,14 +121,12 @@ public final class JdbcGreylistStore implements GreylistStore {
                 upsert.setLong(6, passFrom);
                 upsert.setLong(7, passFrom);
                 upsert.setLong(8, nowMillis + periods.whitelistMillis());
+                upsert.setLong(9, passFrom);
                 try (ResultSet row = upsert.executeQuery()) {
                     if (!row.next()) {
-                        throw new SQLException("the upsert returned no row");
+                        return GreylistDecision.DEFERRED_EARLY;
                     }
-                    if (row.getBoolean(1)) {
-                        return GreylistDecision.PASSED;
-                    }
-                    return row.getLong(2) == nowMillis ? GreylistDecision.DEFERRED_NEW : GreylistDecision.DEFERRED_EARLY;
+                    return row.getBoolean(1) ? GreylistDecision.PASSED : GreylistDecision.DEFERRED_NEW;
                 }
             }
         } catch (SQLException | RuntimeException e) {
