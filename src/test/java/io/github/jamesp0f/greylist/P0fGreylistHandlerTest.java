@@ -45,6 +45,15 @@ class P0fGreylistHandlerTest {
         return config;
     }
 
+    /** Greylisting Windows, with these extra elements (name, value, ...). */
+    private P0fGreylistHandler windowsOnlyWith(String... elementsAndValues) throws Exception {
+        BaseHierarchicalConfiguration config = windowsOnly();
+        for (int i = 0; i < elementsAndValues.length; i += 2) {
+            config.addProperty(elementsAndValues[i], elementsAndValues[i + 1]);
+        }
+        return handler(config);
+    }
+
     private P0fGreylistHandler handler(BaseHierarchicalConfiguration config) throws Exception {
         metricFactory = new RecordingMetricFactory();
         P0fGreylistHandler created = new P0fGreylistHandler(new P0fMetrics(metricFactory), clock, null);
@@ -115,11 +124,7 @@ class P0fGreylistHandlerTest {
 
     @Test
     void configuredDurationsAreUsed() throws Exception {
-        BaseHierarchicalConfiguration config = windowsOnly();
-        config.addProperty("blockTime", "2s");
-        config.addProperty("unseenLifetime", "1m");
-        config.addProperty("whitelistLifetime", "1h");
-        handler = handler(config);
+        handler = windowsOnlyWith("blockTime", "2s", "unseenLifetime", "1m", "whitelistLifetime", "1h");
 
         rcpt(windowsClient("192.0.2.7"));
         clock.advance(Duration.ofSeconds(2));
@@ -138,9 +143,7 @@ class P0fGreylistHandlerTest {
 
     @Test
     void groupedByNetworkARetryFromAnotherHostOfTheSame24Passes() throws Exception {
-        BaseHierarchicalConfiguration config = windowsOnly();
-        config.addProperty("groupByNetwork", "true");
-        handler = handler(config);
+        handler = windowsOnlyWith("groupByNetwork", "true");
 
         rcpt(windowsClient("192.0.2.7"));
         clock.advance(Duration.ofMinutes(5));
@@ -151,9 +154,7 @@ class P0fGreylistHandlerTest {
 
     @Test
     void groupedByNetworkIpv6IsGroupedBy64() throws Exception {
-        BaseHierarchicalConfiguration config = windowsOnly();
-        config.addProperty("groupByNetwork", "true");
-        handler = handler(config);
+        handler = windowsOnlyWith("groupByNetwork", "true");
 
         rcpt(windowsClient("2001:db8:1:2::7"));
         clock.advance(Duration.ofMinutes(5));
@@ -184,17 +185,13 @@ class P0fGreylistHandlerTest {
         assertPassed(rcpt(FakeSmtpSession.from("192.0.2.7").withLookup(P0fLookup.noMatch())));
         assertPassed(rcpt(FakeSmtpSession.from("192.0.2.7")));
 
-        BaseHierarchicalConfiguration config = windowsOnly();
-        config.addProperty("greylistUnknown", "true");
-        handler = handler(config);
+        handler = windowsOnlyWith("greylistUnknown", "true");
         assertDeferred(rcpt(FakeSmtpSession.from("192.0.2.7").withLookup(P0fLookup.noMatch())));
     }
 
     @Test
     void aFailedLookupNeverGreylists() throws Exception {
-        BaseHierarchicalConfiguration config = windowsOnly();
-        config.addProperty("greylistUnknown", "true");
-        handler = handler(config);
+        handler = windowsOnlyWith("greylistUnknown", "true");
 
         assertPassed(rcpt(FakeSmtpSession.from("192.0.2.7")
             .withLookup(P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "slow"))));
@@ -202,10 +199,7 @@ class P0fGreylistHandlerTest {
 
     @Test
     void linkTypeAndDistanceConditionsMustAllHold() throws Exception {
-        BaseHierarchicalConfiguration config = windowsOnly();
-        config.addProperty("linkType", "ethernet");
-        config.addProperty("distanceGreaterThan", "10");
-        handler = handler(config);
+        handler = windowsOnlyWith("linkType", "ethernet", "distanceGreaterThan", "10");
         P0fLookup nearWindows = P0fLookup.match(Fingerprint.builder(3)
             .osName("Windows").osFlavor("XP").linkType("Ethernet or modem").distance(3).build());
         P0fLookup windowsOverDsl = P0fLookup.match(Fingerprint.builder(3)
