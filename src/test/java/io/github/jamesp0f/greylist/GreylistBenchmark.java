@@ -39,7 +39,7 @@ public final class GreylistBenchmark {
 
     public static void main(String[] args) throws Exception {
         System.out.println("Greylist benchmark: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-            + System.getProperty("java.version") + ", median of " + RUNS + " runs");
+            + System.getProperty("java.version") + ", median of " + RUNS + " runs, load average " + loadAverage());
         Triplet[] triplets = triplets(DISTINCT_TRIPLETS);
         memoryStoreDecisions(triplets);
         handlerDecisions();
@@ -192,6 +192,16 @@ public final class GreylistBenchmark {
             }
         }
         return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /** Other work on the machine skews every figure: print how busy it was. */
+    private static String loadAverage() {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("/proc/loadavg")),
+                java.nio.charset.StandardCharsets.US_ASCII).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static double seconds(long startNanos) {
