@@ -1,5 +1,9 @@
 package io.github.jamesp0f.greylist;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -197,9 +201,8 @@ public final class GreylistBenchmark {
     /** Other work on the machine skews every figure: print how busy it was. */
     private static String loadAverage() {
         try {
-            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("/proc/loadavg")),
-                java.nio.charset.StandardCharsets.US_ASCII).trim();
-        } catch (java.io.IOException e) {
+            return new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
             return "unknown";
         }
     }
