@@ -262,7 +262,9 @@ public final class JamesTestServer implements AutoCloseable {
                     .combineWith(new MemoryUsersRepositoryModule());
                 server.start();
                 DataProbeImpl data = server.getProbe(DataProbeImpl.class);
-                data.addDomain(DOMAIN);
+                if (!data.containsDomain(DOMAIN)) {
+                    data.addDomain(DOMAIN);
+                }
                 for (Map.Entry<String, String> user : users.entrySet()) {
                     data.addUser(user.getKey(), user.getValue());
                 }
