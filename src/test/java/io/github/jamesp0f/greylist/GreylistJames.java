@@ -57,10 +57,6 @@ final class GreylistJames {
             .smtpServer(smtp)
             .mailetContainer(mailets)
             .user(RECIPIENT, "secret")
-            // JamesTestServer adds its domain itself; as the default domain James would have added it
-            // already ("example.test already exists"). Remove this once the harness checks first.
-            .confFile("domainlist.xml", "<domainlist><autodetect>false</autodetect><autodetectIP>false</autodetectIP>"
-                + "<defaultDomain>localhost</defaultDomain></domainlist>")
             .start();
     }
 }
