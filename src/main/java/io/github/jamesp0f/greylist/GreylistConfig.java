@@ -1,7 +1,6 @@
 package io.github.jamesp0f.greylist;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -14,7 +13,7 @@ import org.apache.james.util.DurationParser;
 /**
  * Everything P0fGreylistHandler reads from its {@code <handler>} element, parsed and validated
  * here only. A bad value is refused at startup with a message naming the element.
- * Durations take James's units ("300s", "5m", "4h", "36d"; a bare number is seconds).
+ * Durations take James's units and must name one ("300s", "5m", "4h", "36d").
  */
 public final class GreylistConfig {
 
@@ -31,6 +30,7 @@ public final class GreylistConfig {
     static final String JDBC = "jdbc";
 
     public static final Duration DEFAULT_STORE_RETRY_DELAY = Duration.ofSeconds(5);
+    private static final Pattern BARE_NUMBER = Pattern.compile("\\d+");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,50}");
 
     private final GreylistCriteria criteria;
@@ -164,8 +164,14 @@ public final class GreylistConfig {
         if (value.isEmpty()) {
             return defaultValue;
         }
+        if (BARE_NUMBER.matcher(value.get()).matches()) {
+            // P0fConnectHandler and James read a bare number as milliseconds; a greylisting period in
+            // milliseconds is never meant. Asking for the unit avoids the trap either way.
+            throw new ConfigurationException("<" + name + "> needs a unit, such as 300s, 5m, 4h or 36d; got '"
+                + value.get() + "'");
+        }
         try {
-            return DurationParser.parse(value.get(), ChronoUnit.SECONDS);
+            return DurationParser.parse(value.get());
         } catch (RuntimeException e) {
             throw new ConfigurationException("<" + name + "> must be a duration such as 300s, 5m, 4h or 36d, got '"
                 + value.get() + "'", e);

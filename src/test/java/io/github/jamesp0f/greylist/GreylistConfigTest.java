@@ -35,8 +35,8 @@ class GreylistConfigTest {
     }
 
     @Test
-    void durationsTakeUnitsAndBareNumbersAreSeconds() throws Exception {
-        GreylistConfig config = GreylistConfig.parse(with("blockTime", "90", "unseenLifetime", "2h",
+    void durationsTakeUnits() throws Exception {
+        GreylistConfig config = GreylistConfig.parse(with("blockTime", "90s", "unseenLifetime", "2h",
             "whitelistLifetime", "7d"));
 
         assertThat(config.periods().blockMillis()).isEqualTo(90_000);
@@ -68,6 +68,7 @@ class GreylistConfigTest {
         "greylistUnknown|yes|<greylistUnknown>",
         "groupByNetwork|1|<groupByNetwork>",
         "blockTime|soon|<blockTime>",
+        "blockTime|300|<blockTime> needs a unit",
         "unseenLifetime|1m|<unseenLifetime>",
         "whitelistLifetime|0s|<whitelistLifetime>",
         "maxEntries|0|<maxEntries>",
