@@ -130,8 +130,21 @@ public final class JdbcGreylistStore implements GreylistStore {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            throw new GreylistStoreException("greylist database: " + e.getMessage(), e);
+            throw failure("greylist database", e);
         }
+    }
+
+    /** The pool's "connection is not available" says little: add the cause it keeps (refused, auth, ...). */
+    private static GreylistStoreException failure(String what, Exception e) {
+        StringBuilder message = new StringBuilder(what).append(": ").append(e.getMessage());
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e) {
+            message.append(" (").append(root.getMessage()).append(')');
+        }
+        return new GreylistStoreException(message.toString(), e);
     }
 
     private void ensureTable(Connection connection) throws SQLException {
@@ -170,7 +183,7 @@ public final class JdbcGreylistStore implements GreylistStore {
                 } while (batch == DELETE_BATCH);
             }
         } catch (SQLException e) {
-            throw new GreylistStoreException("greylist database cleanup: " + e.getMessage(), e);
+            throw failure("greylist database cleanup", e);
         }
         return deleted;
     }
@@ -195,7 +208,7 @@ public final class JdbcGreylistStore implements GreylistStore {
                 return row.getLong(1);
             }
         } catch (SQLException e) {
-            throw new GreylistStoreException("greylist database: " + e.getMessage(), e);
+            throw failure("greylist database", e);
         }
     }
 

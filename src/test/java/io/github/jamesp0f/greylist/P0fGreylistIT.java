@@ -1,6 +1,7 @@
 package io.github.jamesp0f.greylist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -66,6 +67,31 @@ class P0fGreylistIT {
             assertThat(retry.sendMail(sender, GreylistJames.RECIPIENT, GreylistJames.MESSAGE)).isEqualTo(250);
         }
         GreylistJames.awaitMailFrom(james, sender);
+    }
+
+    @Test
+    void anUnreachableDatabaseLetsWindowsMailThrough() throws Exception {
+        String sender = "failopen@windows.example";
+        try (JamesTestServer failOpen = GreylistJames.start(JamesTestServer.freePort(), p0f.socketPath(),
+                "<os>^windows</os><jdbc><url>jdbc:postgresql://127.0.0.1:" + RealP0f.freePort() + "/none</url>"
+                    + "<connectionTimeout>250ms</connectionTimeout></jdbc>");
+             SmtpTestClient smtp = SmtpTestClient.connect(failOpen, WINDOWS_CLIENT)) {
+            assertThat(smtp.sendMail(sender, GreylistJames.RECIPIENT, GreylistJames.MESSAGE)).isEqualTo(250);
+            GreylistJames.awaitMailFrom(failOpen, sender);
+        }
+    }
+
+    @Test
+    void aBadGreylistSettingStopsJamesNamingTheElement() {
+        assertThatThrownBy(() -> GreylistJames.start(JamesTestServer.freePort(), p0f.socketPath(),
+                "<os>^windows</os><blockTime>soon</blockTime>").close())
+            .satisfies(error -> {
+                StringBuilder messages = new StringBuilder();
+                for (Throwable t = error; t != null; t = t.getCause()) {
+                    messages.append(t.getMessage()).append('\n');
+                }
+                assertThat(messages.toString()).contains("<blockTime>");
+            });
     }
 
     @Test
