@@ -1,0 +1,153 @@
+package io.github.jamesp0f.mailet;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+import io.github.jamesp0f.attributes.P0fAttributes;
+import io.github.jamesp0f.client.Fingerprint;
+
+/**
+ * Stamps the client's fingerprint into the message's headers. Every header name it may write is
+ * removed first, on every mail, fingerprinted or not: a sender cannot forge them.
+ *
+ * <p>Init parameters:
+ * <ul>
+ * <li>{@code style}: {@code fields} (default; qpsmtpd style, one header per field:
+ * {@code X-P0F-Genre: Windows 7 or 8}, {@code X-P0F-Link-Type}, {@code X-P0F-Distance},
+ * {@code X-P0F-Uptime} in hours), {@code summary} (Haraka style, one header:
+ * {@code X-P0F: os="Windows 7 or 8" link_type="Ethernet or modem" distance=15 total_conn=1 uptime=N}),
+ * or {@code both};</li>
+ * <li>{@code headerPrefix}: prefix of the per-field headers, default {@code X-P0F-};</li>
+ * <li>{@code summaryHeader}: name of the summary header, default {@code X-P0F};</li>
+ * <li>{@code maxLength}: longest value written, default 200 characters.</li>
+ * </ul>
+ * Values are ASCII printable only (anything else becomes '?'), without CR, LF or control
+ * characters, and cut at maxLength.
+ */
+public class P0fHeaderMailet extends GenericMailet {
+
+    static final String GENRE = "Genre";
+    static final String LINK_TYPE = "Link-Type";
+    static final String DISTANCE = "Distance";
+    static final String UPTIME = "Uptime";
+
+    private boolean fields;
+    private boolean summary;
+    private String prefix;
+    private String summaryHeader;
+    private int maxLength;
+
+    @Override
+    public void init() throws MessagingException {
+        String style = getInitParameter("style", "fields").trim().toLowerCase(Locale.ROOT);
+        switch (style) {
+            case "fields":
+                fields = true;
+                break;
+            case "summary":
+                summary = true;
+                break;
+            case "both":
+                fields = true;
+                summary = true;
+                break;
+            default:
+                throw new MessagingException(getMailetName() + ": <style> must be fields, summary or both, not '"
+                    + style + "'");
+        }
+        prefix = headerName("headerPrefix", getInitParameter("headerPrefix", "X-P0F-"));
+        summaryHeader = headerName("summaryHeader", getInitParameter("summaryHeader", "X-P0F"));
+        String max = getInitParameter("maxLength", "200").trim();
+        try {
+            maxLength = Integer.parseInt(max);
+        } catch (NumberFormatException e) {
+            maxLength = -1;
+        }
+        if (maxLength < 16 || maxLength > 900) {
+            throw new MessagingException(getMailetName() + ": <maxLength> must be a number from 16 to 900, not '"
+                + max + "'");
+        }
+    }
+
+    private String headerName(String parameter, String value) throws MessagingException {
+        String name = value.trim();
+        if (name.isEmpty() || !name.matches("[!-9;-~]+")) {
+            throw new MessagingException(getMailetName() + ": <" + parameter + "> must be a header name"
+                + " (printable ASCII, no spaces or colons), not '" + value + "'");
+        }
+        return name;
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        for (String name : headerNames()) {
+            message.removeHeader(name);
+        }
+        Optional<Fingerprint> fingerprint = P0fAttributes.fingerprint(mail);
+        if (fingerprint.isPresent()) {
+            if (fields) {
+                for (Map.Entry<String, String> header : fieldHeaders(fingerprint.get()).entrySet()) {
+                    message.addHeader(prefix + header.getKey(), sanitize(header.getValue()));
+                }
+            }
+            if (summary) {
+                message.addHeader(summaryHeader, sanitize(summaryValue(fingerprint.get())));
+            }
+        }
+        message.saveChanges();
+    }
+
+    private String[] headerNames() {
+        return new String[] {prefix + GENRE, prefix + LINK_TYPE, prefix + DISTANCE, prefix + UPTIME, summaryHeader};
+    }
+
+    private static Map<String, String> fieldHeaders(Fingerprint fingerprint) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String os = fingerprint.osDescription();
+        if (!os.isEmpty()) {
+            headers.put(GENRE, os);
+        }
+        fingerprint.linkType().ifPresent(link -> headers.put(LINK_TYPE, link));
+        fingerprint.distance().ifPresent(distance -> headers.put(DISTANCE, String.valueOf(distance)));
+        fingerprint.uptimeHours().ifPresent(hours -> headers.put(UPTIME, String.valueOf(hours)));
+        return headers;
+    }
+
+    private static String summaryValue(Fingerprint fingerprint) {
+        StringBuilder value = new StringBuilder();
+        value.append("os=\"").append(quoted(fingerprint.osDescription())).append('"');
+        fingerprint.linkType().ifPresent(link -> value.append(" link_type=\"").append(quoted(link)).append('"'));
+        fingerprint.distance().ifPresent(distance -> value.append(" distance=").append(distance));
+        fingerprint.totalConnections().ifPresent(total -> value.append(" total_conn=").append(total));
+        fingerprint.uptimeHours().ifPresent(hours -> value.append(" uptime=").append(hours));
+        return value.toString();
+    }
+
+    private static String quoted(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** Printable ASCII only, cut at maxLength: values come from the network (p0f's view of a client). */
+    String sanitize(String value) {
+        StringBuilder clean = new StringBuilder(Math.min(value.length(), maxLength));
+        for (int i = 0; i < value.length() && clean.length() < maxLength; i++) {
+            char c = value.charAt(i);
+            clean.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return clean.toString().trim();
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Stamps the client's p0f fingerprint into headers, removing forged ones";
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.jamesp0f.smtp;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+/**
+ * A list of networks in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}; a bare address
+ * is a single host). IPv4-mapped IPv6 clients ({@code ::ffff:10.1.2.3}) match IPv4 networks.
+ */
+public final class Networks {
+
+    private static final Networks NONE = new Networks(Collections.emptyList(), "");
+
+    private final List<Network> networks;
+    private final String text;
+
+    private Networks(List<Network> networks, String text) {
+        this.networks = networks;
+        this.text = text;
+    }
+
+    public static Networks none() {
+        return NONE;
+    }
+
+    /** Parses entries separated by commas or white space; errors name {@code element} and the bad entry. */
+    public static Networks parse(String element, String text) throws ConfigurationException {
+        List<Network> networks = new ArrayList<>();
+        for (String entry : text.trim().split("[\\s,]+")) {
+            if (!entry.isEmpty()) {
+                networks.add(Network.parse(element, entry));
+            }
+        }
+        return new Networks(Collections.unmodifiableList(networks), text.trim());
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] bytes = unmapped(address).getAddress();
+        for (Network network : networks) {
+            if (network.contains(bytes)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean isEmpty() {
+        return networks.isEmpty();
+    }
+
+    private static InetAddress unmapped(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] b = address.getAddress();
+            boolean mapped = b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+            for (int i = 0; i < 10 && mapped; i++) {
+                mapped = b[i] == 0;
+            }
+            if (mapped) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return address;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private static final class Network {
+        private final byte[] prefix;
+        private final int bits;
+
+        private Network(byte[] prefix, int bits) {
+            this.prefix = prefix;
+            this.bits = bits;
+        }
+
+        static Network parse(String element, String entry) throws ConfigurationException {
+            int slash = entry.indexOf('/');
+            String address = slash < 0 ? entry : entry.substring(0, slash);
+            InetAddress parsed = P0fClientSettings.literalAddress(element, address);
+            int maxBits = parsed instanceof Inet4Address ? 32 : 128;
+            int bits = maxBits;
+            if (slash >= 0) {
+                try {
+                    bits = Integer.parseInt(entry.substring(slash + 1));
+                } catch (NumberFormatException e) {
+                    bits = -1;
+                }
+                if (bits < 0 || bits > maxBits) {
+                    throw new ConfigurationException("<" + element + "> has a bad prefix length in '" + entry
+                        + "': must be 0.." + maxBits);
+                }
+            }
+            return new Network(unmapped(parsed).getAddress(), Math.min(bits, unmapped(parsed).getAddress().length * 8));
+        }
+
+        boolean contains(byte[] address) {
+            if (address.length != prefix.length) {
+                return false;
+            }
+            int fullBytes = bits / 8;
+            for (int i = 0; i < fullBytes; i++) {
+                if (address[i] != prefix[i]) {
+                    return false;
+                }
+            }
+            int rest = bits % 8;
+            if (rest == 0) {
+                return true;
+            }
+            int mask = (0xff << (8 - rest)) & 0xff;
+            return (address[fullBytes] & mask) == (prefix[fullBytes] & mask);
+        }
+    }
+}

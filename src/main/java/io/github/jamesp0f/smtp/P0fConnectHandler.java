@@ -1,0 +1,166 @@
+package io.github.jamesp0f.smtp;
+
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.ConnectHandler;
+import org.apache.james.protocols.smtp.SMTPRetCode;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.dsn.DSNStatus;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.jamesp0f.attributes.P0fAttributes;
+import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.metrics.P0fMetrics;
+
+/**
+ * Fingerprints every SMTP client with p0f. Declared in smtpserver.xml's handlerchain:
+ * <ul>
+ * <li>on connect, starts the lookup and returns at once (on Netty's I/O thread, writing nothing);</li>
+ * <li>at MAIL FROM, refuses clients whose OS is blocked with 554 5.7.1, unless they may relay
+ * (authenticated, or from authorizedAddresses);</li>
+ * <li>for every mail, copies the fingerprint onto the Mail as {@link P0fAttributes}.</li>
+ * </ul>
+ * Waits for p0f only where the answer is needed, and never past the lookup's deadline (timeout
+ * plus NOMATCH retry, counted from connect). Without an answer mail flows as if p0f were absent.
+ */
+public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook, JamesMessageHook {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(P0fConnectHandler.class);
+
+    /** Written by nothing: the welcome banner is James's own connect handler's job. */
+    private static final Response NO_RESPONSE = new Response() {
+        @Override
+        public String getRetCode() {
+            return "";
+        }
+
+        @Override
+        public List<CharSequence> getLines() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public boolean isEndSession() {
+            return false;
+        }
+    };
+
+    private final P0fClients clients;
+    private final P0fMetrics metrics;
+    private final FileSystem fileSystem;
+    private volatile P0fHandlerConfig config;
+    private volatile P0fClients.Lease lease;
+
+    @Inject
+    public P0fConnectHandler(P0fClients clients, P0fMetrics metrics, FileSystem fileSystem) {
+        this.clients = clients;
+        this.metrics = metrics;
+        this.fileSystem = fileSystem;
+    }
+
+    @Override
+    public void init(Configuration configuration) throws ConfigurationException {
+        P0fHandlerConfig parsed = P0fHandlerConfig.parse(configuration, name -> fileSystem.getFile(name));
+        this.config = parsed;
+        this.lease = clients.acquire(parsed.clientSettings());
+        LOGGER.info("p0f handler ready: {}", parsed);
+    }
+
+    /** Called by James when the SMTP server stops: the last handler using a client closes it. */
+    @Override
+    public void destroy() {
+        P0fClients.Lease held = lease;
+        if (held != null) {
+            held.close();
+        }
+    }
+
+    @Override
+    public Response onConnect(SMTPSession session) {
+        InetSocketAddress remote = session.getRemoteAddress();
+        if (config.neverLookUp().contains(remote.getAddress())) {
+            return NO_RESPONSE;
+        }
+        long deadline = System.nanoTime() + config.clientSettings().lookupBudget().toNanos();
+        SessionFingerprint.attach(session, startLookup(remote, session.getLocalAddress()), deadline);
+        return NO_RESPONSE;
+    }
+
+    private CompletableFuture<P0fLookup> startLookup(InetSocketAddress remote, InetSocketAddress local) {
+        try {
+            return metrics.timed(lease.client().lookup(remote, local));
+        } catch (RuntimeException e) {
+            // The client promises futures, not exceptions; the connection must not pay if it breaks that.
+            return CompletableFuture.completedFuture(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "lookup failed: " + e));
+        }
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        if (config.blocklist().isEmpty() || session.isRelayingAllowed() || session.getUsername() != null) {
+            return HookResult.DECLINED;
+        }
+        Optional<Fingerprint> fingerprint = SessionFingerprint.fingerprint(session);
+        if (fingerprint.isEmpty()) {
+            return HookResult.DECLINED;
+        }
+        String os = fingerprint.get().osDescription();
+        Optional<String> entry = config.blocklist().match(fingerprint.get().osName().orElse(""), os);
+        if (entry.isEmpty()) {
+            return HookResult.DECLINED;
+        }
+        metrics.blocked();
+        LOGGER.info("Refused mail from {}: operating system '{}' is blocked by entry '{}'",
+            session.getRemoteAddress().getAddress().getHostAddress(), os, entry.get());
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.deny())
+            .smtpReturnCode(SMTPRetCode.TRANSACTION_FAILED)
+            .smtpDescription(DSNStatus.getStatus(DSNStatus.PERMANENT, DSNStatus.SECURITY_AUTH)
+                + " Mail from your operating system (" + printable(os) + ") is not accepted here")
+            .build();
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MailAddress sender) {
+        return doMail(session, MaybeSender.of(sender));
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        Optional<P0fLookup> lookup = SessionFingerprint.await(session);
+        if (lookup.isEmpty()) {
+            LOGGER.debug("Mail {} gets no p0f attributes: client {} is in neverLookUp", mail.getName(),
+                session.getRemoteAddress().getAddress().getHostAddress());
+        } else if (lookup.get().fingerprint().isPresent()) {
+            P0fAttributes.attach(mail, lookup.get().fingerprint().get());
+        } else {
+            LOGGER.debug("Mail {} gets no p0f attributes: {}", mail.getName(), lookup.get());
+        }
+        return HookResult.DECLINED;
+    }
+
+    /** OS names come from p0f's database, but a reply line must never carry control characters. */
+    private static String printable(String text) {
+        return text.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

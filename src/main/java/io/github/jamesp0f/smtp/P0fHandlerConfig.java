@@ -1,0 +1,88 @@
+package io.github.jamesp0f.smtp;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Optional;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+/**
+ * Everything {@link P0fConnectHandler} reads from its {@code <handler>} element, validated once so
+ * that a mistake stops James at start-up with the element named.
+ *
+ * <pre>
+ *   (the p0f client elements of {@link P0fClientSettings})
+ *   &lt;neverLookUp&gt;10.0.0.0/8, 2001:db8::/32&lt;/neverLookUp&gt;  default: none, every client is looked up
+ *   &lt;blockedOperatingSystems&gt;one entry per line&lt;/blockedOperatingSystems&gt;  default: none
+ *   &lt;blockedOperatingSystemsFile&gt;file://conf/p0f_blocked_operating_systems&lt;/blockedOperatingSystemsFile&gt;
+ * </pre>
+ */
+public final class P0fHandlerConfig {
+
+    public static final String NEVER_LOOK_UP = "neverLookUp";
+    public static final String BLOCKED_OPERATING_SYSTEMS = "blockedOperatingSystems";
+    public static final String BLOCKED_OPERATING_SYSTEMS_FILE = "blockedOperatingSystemsFile";
+
+    /** Turns a configured file name ({@code file://conf/x}, {@code /etc/x}) into a file. */
+    public interface FileResolver {
+        File resolve(String name) throws IOException;
+    }
+
+    private final P0fClientSettings clientSettings;
+    private final Networks neverLookUp;
+    private final OsBlocklist blocklist;
+
+    private P0fHandlerConfig(P0fClientSettings clientSettings, Networks neverLookUp, OsBlocklist blocklist) {
+        this.clientSettings = clientSettings;
+        this.neverLookUp = neverLookUp;
+        this.blocklist = blocklist;
+    }
+
+    public static P0fHandlerConfig parse(Configuration config, FileResolver files) throws ConfigurationException {
+        P0fClientSettings clientSettings = P0fClientSettings.parse(config);
+        Optional<String> never = P0fClientSettings.text(config, NEVER_LOOK_UP);
+        Networks neverLookUp = never.isPresent() ? Networks.parse(NEVER_LOOK_UP, never.get()) : Networks.none();
+        OsBlocklist blocklist = OsBlocklist.empty();
+        Optional<String> inline = P0fClientSettings.text(config, BLOCKED_OPERATING_SYSTEMS);
+        if (inline.isPresent()) {
+            blocklist = OsBlocklist.parse("<" + BLOCKED_OPERATING_SYSTEMS + ">", inline.get());
+        }
+        Optional<String> fileName = P0fClientSettings.text(config, BLOCKED_OPERATING_SYSTEMS_FILE);
+        if (fileName.isPresent()) {
+            blocklist = blocklist.plus(OsBlocklist.parse("<" + BLOCKED_OPERATING_SYSTEMS_FILE + "> " + fileName.get(),
+                readFile(fileName.get(), files)));
+        }
+        return new P0fHandlerConfig(clientSettings, neverLookUp, blocklist);
+    }
+
+    private static String readFile(String name, FileResolver files) throws ConfigurationException {
+        try {
+            File file = files.resolve(name);
+            return new String(Files.readAllBytes(file.toPath()), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigurationException("<" + BLOCKED_OPERATING_SYSTEMS_FILE + "> cannot be read: " + name
+                + " (" + e + ")", e);
+        }
+    }
+
+    public P0fClientSettings clientSettings() {
+        return clientSettings;
+    }
+
+    /** Clients in these networks are never looked up: they get no fingerprint and are never blocked. */
+    public Networks neverLookUp() {
+        return neverLookUp;
+    }
+
+    public OsBlocklist blocklist() {
+        return blocklist;
+    }
+
+    @Override
+    public String toString() {
+        return clientSettings + ", neverLookUp [" + neverLookUp + "], " + blocklist.size() + " blocked OS entries";
+    }
+}
