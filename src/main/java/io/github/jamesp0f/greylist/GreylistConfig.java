@@ -1,0 +1,212 @@
+package io.github.jamesp0f.greylist;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.util.DurationParser;
+
+/**
+ * Everything P0fGreylistHandler reads from its {@code <handler>} element, parsed and validated
+ * here only. A bad value is refused at startup with a message naming the element.
+ * Durations take James's units ("300s", "5m", "4h", "36d"; a bare number is seconds).
+ */
+public final class GreylistConfig {
+
+    static final String OS = "os";
+    static final String LINK_TYPE = "linkType";
+    static final String DISTANCE_GREATER_THAN = "distanceGreaterThan";
+    static final String GREYLIST_UNKNOWN = "greylistUnknown";
+    static final String GROUP_BY_NETWORK = "groupByNetwork";
+    static final String BLOCK_TIME = "blockTime";
+    static final String UNSEEN_LIFETIME = "unseenLifetime";
+    static final String WHITELIST_LIFETIME = "whitelistLifetime";
+    static final String MAX_ENTRIES = "maxEntries";
+    static final String STORE_RETRY_DELAY = "storeRetryDelay";
+    static final String JDBC = "jdbc";
+
+    public static final Duration DEFAULT_STORE_RETRY_DELAY = Duration.ofSeconds(5);
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,50}");
+
+    private final GreylistCriteria criteria;
+    private final boolean groupByNetwork;
+    private final GreylistPeriods periods;
+    private final int maxEntries;
+    private final Duration storeRetryDelay;
+    private final Optional<JdbcSettings> jdbc;
+
+    private GreylistConfig(GreylistCriteria criteria, boolean groupByNetwork, GreylistPeriods periods, int maxEntries,
+                           Duration storeRetryDelay, Optional<JdbcSettings> jdbc) {
+        this.criteria = criteria;
+        this.groupByNetwork = groupByNetwork;
+        this.periods = periods;
+        this.maxEntries = maxEntries;
+        this.storeRetryDelay = storeRetryDelay;
+        this.jdbc = jdbc;
+    }
+
+    public static GreylistConfig parse(Configuration config) throws ConfigurationException {
+        GreylistCriteria criteria = new GreylistCriteria(
+            regex(config, OS), regex(config, LINK_TYPE),
+            optionalInt(config, DISTANCE_GREATER_THAN, 0, 255),
+            bool(config, GREYLIST_UNKNOWN, false));
+        Duration block = duration(config, BLOCK_TIME, GreylistPeriods.DEFAULT_BLOCK_TIME);
+        Duration unseen = duration(config, UNSEEN_LIFETIME, GreylistPeriods.DEFAULT_UNSEEN_LIFETIME);
+        Duration whitelist = duration(config, WHITELIST_LIFETIME, GreylistPeriods.DEFAULT_WHITELIST_LIFETIME);
+        if (unseen.compareTo(block) <= 0) {
+            throw new ConfigurationException("<" + UNSEEN_LIFETIME + "> (" + unseen + ") must be longer than <"
+                + BLOCK_TIME + "> (" + block + "): a retry could never pass");
+        }
+        if (whitelist.isZero()) {
+            throw new ConfigurationException("<" + WHITELIST_LIFETIME + "> must be longer than 0");
+        }
+        return new GreylistConfig(criteria,
+            bool(config, GROUP_BY_NETWORK, false),
+            new GreylistPeriods(block, unseen, whitelist),
+            optionalInt(config, MAX_ENTRIES, 1, Integer.MAX_VALUE).orElse(MemoryGreylistStore.DEFAULT_MAX_ENTRIES),
+            duration(config, STORE_RETRY_DELAY, DEFAULT_STORE_RETRY_DELAY),
+            jdbc(config));
+    }
+
+    private static Optional<JdbcSettings> jdbc(Configuration config) throws ConfigurationException {
+        if (!config.getKeys(JDBC).hasNext()) {
+            return Optional.empty();
+        }
+        Configuration jdbc = config.subset(JDBC);
+        String url = text(jdbc, "url").orElseThrow(() -> new ConfigurationException("<jdbc><url> is required"));
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigurationException("<jdbc><url> must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got "
+                + url);
+        }
+        String table = text(jdbc, "table").orElse(JdbcSettings.DEFAULT_TABLE);
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new ConfigurationException("<jdbc><table> must be a plain SQL name (letters, digits, _; at most 51), got '"
+                + table + "'");
+        }
+        return Optional.of(new JdbcSettings(url, text(jdbc, "user"), text(jdbc, "password"),
+            optionalInt(jdbc, "poolSize", 1, 1000, "jdbc><poolSize").orElse(JdbcSettings.DEFAULT_POOL_SIZE),
+            table,
+            duration(jdbc, "connectionTimeout", JdbcSettings.DEFAULT_CONNECTION_TIMEOUT, "jdbc><connectionTimeout"),
+            duration(jdbc, "queryTimeout", JdbcSettings.DEFAULT_QUERY_TIMEOUT, "jdbc><queryTimeout"),
+            positive(duration(jdbc, "cleanupInterval", JdbcSettings.DEFAULT_CLEANUP_INTERVAL, "jdbc><cleanupInterval"),
+                "jdbc><cleanupInterval")));
+    }
+
+    private static Optional<String> text(Configuration config, String element) {
+        String value = config.getString(element, null);
+        if (value == null || value.trim().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(value.trim());
+    }
+
+    private static Optional<Pattern> regex(Configuration config, String element) throws ConfigurationException {
+        Optional<String> value = text(config, element);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Pattern.compile(value.get(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+        } catch (PatternSyntaxException e) {
+            throw new ConfigurationException("<" + element + "> is not a valid regular expression: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean bool(Configuration config, String element, boolean defaultValue) throws ConfigurationException {
+        Optional<String> value = text(config, element);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        if (value.get().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.get().equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new ConfigurationException("<" + element + "> must be true or false, got '" + value.get() + "'");
+    }
+
+    private static OptionalInt optionalInt(Configuration config, String element, int min, int max)
+        throws ConfigurationException {
+        return optionalInt(config, element, min, max, element);
+    }
+
+    private static OptionalInt optionalInt(Configuration config, String element, int min, int max, String name)
+        throws ConfigurationException {
+        Optional<String> value = text(config, element);
+        if (value.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int number = Integer.parseInt(value.get().replace("_", ""));
+            if (number < min || number > max) {
+                throw new ConfigurationException("<" + name + "> must be between " + min + " and " + max + ", got " + number);
+            }
+            return OptionalInt.of(number);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("<" + name + "> must be a whole number, got '" + value.get() + "'", e);
+        }
+    }
+
+    private static Duration duration(Configuration config, String element, Duration defaultValue)
+        throws ConfigurationException {
+        return duration(config, element, defaultValue, element);
+    }
+
+    private static Duration duration(Configuration config, String element, Duration defaultValue, String name)
+        throws ConfigurationException {
+        Optional<String> value = text(config, element);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return DurationParser.parse(value.get(), ChronoUnit.SECONDS);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("<" + name + "> must be a duration such as 300s, 5m, 4h or 36d, got '"
+                + value.get() + "'", e);
+        }
+    }
+
+    private static Duration positive(Duration duration, String name) throws ConfigurationException {
+        if (duration.isZero()) {
+            throw new ConfigurationException("<" + name + "> must be longer than 0");
+        }
+        return duration;
+    }
+
+    public GreylistCriteria criteria() {
+        return criteria;
+    }
+
+    public boolean groupByNetwork() {
+        return groupByNetwork;
+    }
+
+    public GreylistPeriods periods() {
+        return periods;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    public Duration storeRetryDelay() {
+        return storeRetryDelay;
+    }
+
+    /** Present when the shared PostgreSQL store is configured; the memory store otherwise. */
+    public Optional<JdbcSettings> jdbc() {
+        return jdbc;
+    }
+
+    @Override
+    public String toString() {
+        return criteria + "; " + periods + "; " + (groupByNetwork ? "by network" : "by address") + "; store "
+            + jdbc.map(JdbcSettings::toString).orElse("memory, at most " + maxEntries + " entries");
+    }
+}

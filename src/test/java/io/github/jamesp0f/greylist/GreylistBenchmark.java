@@ -1,0 +1,206 @@
+package io.github.jamesp0f.greylist;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+
+import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.metrics.P0fMetrics;
+import io.github.jamesp0f.testing.RealPostgres;
+
+/**
+ * Prints RCPT decisions per second for both stores and the memory store's heap per million
+ * triplets. Not a test: run it by hand (see the README's greylist section):
+ *
+ * <pre>mvn -o -q test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.github.jamesp0f.greylist.GreylistBenchmark</pre>
+ */
+public final class GreylistBenchmark {
+
+    private static final int RUNS = 5;
+    private static final int DISTINCT_TRIPLETS = 200_000;
+    private static final int MEMORY_DECISIONS_PER_RUN = 2_000_000;
+    private static final int POSTGRES_THREADS = 16;
+    private static final long POSTGRES_RUN_MILLIS = 5_000;
+
+    private GreylistBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("Greylist benchmark: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+            + System.getProperty("java.version") + ", median of " + RUNS + " runs");
+        Triplet[] triplets = triplets(DISTINCT_TRIPLETS);
+        memoryStoreDecisions(triplets);
+        handlerDecisions();
+        memoryPerMillion();
+        postgresDecisions(triplets);
+    }
+
+    private static Triplet[] triplets(int count) {
+        Triplet[] triplets = new Triplet[count];
+        for (int i = 0; i < count; i++) {
+            triplets[i] = Triplet.of("198.51." + (i >> 8 & 255) + "." + (i & 255),
+                "sender" + i + "@example.com", "user" + (i % 1000) + "@example.org");
+        }
+        return triplets;
+    }
+
+    /** One thread, store calls only, time advancing 5 ms per call so each triplet comes back after the block time and passes. */
+    private static void memoryStoreDecisions(Triplet[] triplets) {
+        double[] rates = new double[RUNS + 1];
+        for (int run = 0; run <= RUNS; run++) {
+            MemoryGreylistStore store = new MemoryGreylistStore(GreylistPeriods.defaults(), 1_000_000);
+            long now = 1_800_000_000_000L;
+            long start = System.nanoTime();
+            long passed = 0;
+            for (int i = 0; i < MEMORY_DECISIONS_PER_RUN; i++) {
+                if (store.record(triplets[i % triplets.length], now + i * 5L) == GreylistDecision.PASSED) {
+                    passed++;
+                }
+            }
+            rates[run] = MEMORY_DECISIONS_PER_RUN / seconds(start);
+            if (passed == 0) {
+                throw new IllegalStateException("nothing passed: the benchmark is not exercising the store");
+            }
+        }
+        print("memory store, 1 thread, store.record", Arrays.copyOfRange(rates, 1, rates.length)); // run 0 warms up
+    }
+
+    /** The whole RCPT hook: relay check, fingerprint, OS regex, triplet building, memory store. */
+    private static void handlerDecisions() throws Exception {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("os", "^windows");
+        config.addProperty("blockTime", "0s");
+        P0fGreylistHandler handler = new P0fGreylistHandler(new P0fMetrics(new RecordingMetricFactory()),
+            Clock.systemUTC(), null);
+        handler.init(config);
+        P0fLookup windows = P0fLookup.match(Fingerprint.builder(3).osName("Windows").osFlavor("7 or 8").build());
+        int sessions = 1000;
+        FakeSmtpSession[] clients = new FakeSmtpSession[sessions];
+        for (int i = 0; i < sessions; i++) {
+            clients[i] = FakeSmtpSession.from("203.0.113." + (i & 255)).withLookup(windows);
+        }
+        MaybeSender sender = MaybeSender.getMailSender("sender@example.com");
+        MailAddress[] recipients = new MailAddress[100];
+        for (int i = 0; i < recipients.length; i++) {
+            recipients[i] = new MailAddress("user" + i + "@example.org");
+        }
+        double[] rates = new double[RUNS + 1];
+        for (int run = 0; run <= RUNS; run++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < MEMORY_DECISIONS_PER_RUN; i++) {
+                handler.doRcpt(clients[i % sessions], sender, recipients[i % recipients.length]);
+            }
+            rates[run] = MEMORY_DECISIONS_PER_RUN / seconds(start);
+        }
+        handler.destroy();
+        print("memory store, 1 thread, whole RCPT hook", Arrays.copyOfRange(rates, 1, rates.length));
+    }
+
+    private static void memoryPerMillion() {
+        int entries = 1_000_000;
+        long before = usedHeapAfterGc();
+        MemoryGreylistStore store = new MemoryGreylistStore(GreylistPeriods.defaults(), entries);
+        long now = 1_800_000_000_000L;
+        for (int i = 0; i < entries; i++) {
+            // Half waiting, half whitelisted, like a live server; the triplets themselves are garbage.
+            Triplet triplet = Triplet.of("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255),
+                "s" + i + "@example.com", "r@example.org");
+            store.record(triplet, now);
+            if ((i & 1) == 0) {
+                store.record(triplet, now + GreylistPeriods.defaults().blockMillis());
+            }
+        }
+        long after = usedHeapAfterGc();
+        System.out.printf("memory store heap: %.1f MB per million triplets (%d entries held)%n",
+            (after - before) / 1e6 * 1_000_000 / store.size(), store.size());
+    }
+
+    private static void postgresDecisions(Triplet[] triplets) throws Exception {
+        if (RealPostgres.findBinaries().isEmpty()) {
+            System.out.println("PostgreSQL store: skipped, no /usr/lib/postgresql/*/bin");
+            return;
+        }
+        try (RealPostgres postgres = new RealPostgres(true)) {
+            postgres.start();
+            JdbcSettings settings = JdbcSettings.forUrl(postgres.url(), Optional.of(postgres.user()), "p0f_greylist")
+                .withPoolSize(POSTGRES_THREADS);
+            try (JdbcGreylistStore store = new JdbcGreylistStore(settings, GreylistPeriods.defaults(),
+                System::currentTimeMillis)) {
+                store.record(triplets[0], System.currentTimeMillis());
+                double[] rates = new double[RUNS + 1];
+                for (int run = 0; run <= RUNS; run++) {
+                    rates[run] = postgresRun(store, triplets);
+                }
+                print("PostgreSQL store (durable commits), " + POSTGRES_THREADS + " threads",
+                    Arrays.copyOfRange(rates, 1, rates.length));
+                System.out.println("PostgreSQL rows after the runs: " + store.size());
+            }
+        }
+    }
+
+    private static double postgresRun(JdbcGreylistStore store, Triplet[] triplets) throws InterruptedException {
+        AtomicLong decisions = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(POSTGRES_THREADS);
+        long start = System.nanoTime();
+        long end = System.currentTimeMillis() + POSTGRES_RUN_MILLIS;
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < POSTGRES_THREADS; t++) {
+            int offset = t * 7919;
+            Thread thread = new Thread(() -> {
+                int i = offset;
+                while (System.currentTimeMillis() < end) {
+                    try {
+                        store.record(triplets[i++ % triplets.length], System.currentTimeMillis());
+                        decisions.incrementAndGet();
+                    } catch (GreylistStoreException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+                done.countDown();
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        done.await();
+        if (failures.get() > 0) {
+            System.out.println("  " + failures.get() + " failed decisions in this run");
+        }
+        return decisions.get() / seconds(start);
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void print(String what, double[] rates) {
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%s: median %,.0f decisions/s (min %,.0f, max %,.0f)%n",
+            what, sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
+    }
+}

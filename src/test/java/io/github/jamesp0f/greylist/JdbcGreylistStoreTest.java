@@ -1,0 +1,80 @@
+package io.github.jamesp0f.greylist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.jamesp0f.testing.RealPostgres;
+
+class JdbcGreylistStoreTest extends GreylistStoreContract {
+
+    @RegisterExtension
+    static final RealPostgres POSTGRES = new RealPostgres();
+
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private String table;
+
+    @Override
+    GreylistStore newStore() {
+        table = "greylist_" + TABLES.incrementAndGet();
+        return new JdbcGreylistStore(settings(table), PERIODS, () -> T0);
+    }
+
+    private static JdbcSettings settings(String table) {
+        return JdbcSettings.forUrl(POSTGRES.url(), Optional.of(POSTGRES.user()), table);
+    }
+
+    @Test
+    void createsItsTableAndIndexOnFirstUse() throws Exception {
+        store.record(TRIPLET, T0);
+
+        try (Connection connection = DriverManager.getConnection(POSTGRES.url(), POSTGRES.user(), "");
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(
+                 "SELECT count(*) FROM pg_indexes WHERE tablename = '" + table + "' AND indexname = '" + table + "_expires_at'")) {
+            row.next();
+            assertThat(row.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void twoStoresOnOneTableShareTriplets() {
+        try (GreylistStore secondMx = new JdbcGreylistStore(settings(table), PERIODS, () -> T0)) {
+            store.record(TRIPLET, T0);
+
+            assertThat(secondMx.record(TRIPLET, at(BLOCK))).isEqualTo(GreylistDecision.PASSED);
+        }
+    }
+
+    @Test
+    void deletesExpiredRowsOnly() {
+        store.record(TRIPLET, T0);
+        store.record(Triplet.of("192.0.2.9", "a@example.com", "b@example.org"), at(Duration.ofHours(3)));
+
+        long deleted = ((JdbcGreylistStore) store).deleteExpired(at(UNSEEN));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(store.size()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreachableDatabaseIsAStoreExceptionWithinTheTimeout() {
+        JdbcSettings nowhere = JdbcSettings.forUrl("jdbc:postgresql://127.0.0.1:1/none", Optional.empty(), "t");
+        try (GreylistStore broken = new JdbcGreylistStore(nowhere, PERIODS, () -> T0)) {
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> broken.record(TRIPLET, T0)).isInstanceOf(GreylistStoreException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+}
