@@ -1,5 +1,8 @@
 package io.github.jamesp0f.client;
 
+import io.github.jamesp0f.client.transport.V2P0fClient;
+import io.github.jamesp0f.client.transport.V3P0fClient;
+
 /** Chooses the implementation for the configured protocol version. */
 final class P0fClientFactory {
 
@@ -7,7 +10,6 @@ final class P0fClientFactory {
     }
 
     static P0fClient create(P0fClientConfig config) {
-        // Filled in by the transport work (issue 2): v3 pooled client, v2 one-shot client.
-        throw new UnsupportedOperationException("not built yet");
+        return config.version() == 2 ? new V2P0fClient(config) : new V3P0fClient(config);
     }
 }

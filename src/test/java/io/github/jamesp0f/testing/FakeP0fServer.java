@@ -69,6 +69,7 @@ public final class FakeP0fServer implements AutoCloseable {
     private final List<ReceivedQuery> queries = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger undelivered = new AtomicInteger();
     private final Object lock = new Object();
 
     private volatile Mode mode = Mode.ANSWER;
@@ -78,12 +79,12 @@ public final class FakeP0fServer implements AutoCloseable {
     /** True while the acceptor is parked in NOT_ACCEPTING mode, so that tests can rely on it. */
     private boolean acceptorParked;
 
-    private FakeP0fServer(int version) throws IOException {
+    private FakeP0fServer(int version, Path socketPath) throws IOException {
         this.version = version;
-        this.directory = Files.createTempDirectory("fake-p0f");
-        this.socketPath = directory.resolve("p0f.sock");
+        this.directory = socketPath == null ? Files.createTempDirectory("fake-p0f") : null;
+        this.socketPath = socketPath == null ? directory.resolve("p0f.sock") : socketPath;
         this.server = AFUNIXServerSocket.newInstance();
-        server.bind(AFUNIXSocketAddress.of(socketPath), BACKLOG);
+        server.bind(AFUNIXSocketAddress.of(this.socketPath), BACKLOG);
         server.setSoTimeout(ACCEPT_POLL_MILLIS);
         this.responder = version == 3 ? q -> P0fWire.v3NoMatch() : q -> P0fWire.v2Answer(q.v2Id(), P0fWire.V2_TYPE_NOMATCH, null);
         this.acceptor = new Thread(this::acceptLoop, "fake-p0f-acceptor");
@@ -93,12 +94,18 @@ public final class FakeP0fServer implements AutoCloseable {
 
     /** A v3 server (p0f 3, {@code -s}) answering NOMATCH until told otherwise. */
     public static FakeP0fServer start() throws IOException {
-        return new FakeP0fServer(3);
+        return new FakeP0fServer(3, null);
+    }
+
+    /** A v3 server on a socket path of the test's choosing (a file left there is replaced). */
+    public static FakeP0fServer start(Path socketPath) throws IOException {
+        Files.deleteIfExists(socketPath);
+        return new FakeP0fServer(3, socketPath);
     }
 
     /** A v2 server (p0f 2, {@code -Q}): one query per connection, NOMATCH until told otherwise. */
     public static FakeP0fServer startV2() throws IOException {
-        return new FakeP0fServer(2);
+        return new FakeP0fServer(2, null);
     }
 
     public Path socketPath() {
@@ -189,6 +196,14 @@ public final class FakeP0fServer implements AutoCloseable {
         return accepted.get();
     }
 
+    /**
+     * Answers the fake could not write because the client had hung up first: what kills the real
+     * p0f with SIGPIPE. A client must keep this at zero.
+     */
+    public int undeliveredAnswers() {
+        return undelivered.get();
+    }
+
     /** Connections accepted and not yet closed by either side, as far as the server knows. */
     public int openConnections() {
         int open = 0;
@@ -224,7 +239,9 @@ public final class FakeP0fServer implements AutoCloseable {
         try {
             acceptor.join(2000);
             Files.deleteIfExists(socketPath);
-            Files.deleteIfExists(directory);
+            if (directory != null) {
+                Files.deleteIfExists(directory);
+            }
         } catch (IOException | InterruptedException e) {
             // A leftover temp file is harmless.
         }
@@ -284,7 +301,16 @@ public final class FakeP0fServer implements AutoCloseable {
                 }
                 ReceivedQuery received = new ReceivedQuery(version, query.clone());
                 queries.add(received);
-                if (!deliver(out, responder.apply(received))) {
+                boolean delivered;
+                try {
+                    delivered = deliver(out, responder.apply(received));
+                } catch (IOException e) {
+                    if (!closed) {
+                        undelivered.incrementAndGet();
+                    }
+                    return;
+                }
+                if (!delivered) {
                     return;
                 }
             } while (version == 3);

@@ -25,13 +25,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 public final class RawP0fQuery implements Closeable {
 
-    public static final int QUERY_MAGIC = 0x50304601;
-    public static final int RESPONSE_MAGIC = 0x50304602;
-    public static final int STATUS_BADQUERY = 0x00;
-    public static final int STATUS_OK = 0x10;
-    public static final int STATUS_NOMATCH = 0x20;
-    public static final int QUERY_LENGTH = 21;
-    public static final int RESPONSE_LENGTH = 232;
+    private static final int QUERY_MAGIC = 0x50304601;
+    private static final int QUERY_LENGTH = P0fWire.V3_QUERY_SIZE;
+    private static final int RESPONSE_LENGTH = P0fWire.V3_ANSWER_SIZE;
 
     private final AFUNIXSocket socket;
     private final InputStream in;
@@ -169,7 +165,7 @@ public final class RawP0fQuery implements Closeable {
         }
 
         public boolean isP0f() {
-            return magic == RESPONSE_MAGIC;
+            return magic == P0fWire.V3_MAGIC_ANSWER;
         }
 
         public int status() {
@@ -177,7 +173,7 @@ public final class RawP0fQuery implements Closeable {
         }
 
         public boolean isOk() {
-            return isP0f() && status == STATUS_OK;
+            return isP0f() && status == P0fWire.V3_STATUS_OK;
         }
 
         /** Hops; 255 when p0f does not know. */

@@ -107,7 +107,7 @@ class RealP0fHarnessTest {
         RawP0fQuery.Answer answer = RawP0fQuery.ask(P0F.socketPath(), InetAddress.getByName("127.0.0.250"), WAIT);
 
         assertThat(answer.isP0f()).isTrue();
-        assertThat(answer.status()).isEqualTo(RawP0fQuery.STATUS_NOMATCH);
+        assertThat(answer.status()).isEqualTo(P0fWire.V3_STATUS_NOMATCH);
     }
 
     @Test

@@ -79,7 +79,7 @@ public final class V2Codec {
     }
 
     private static byte[] requireIpv4(String which, InetAddress address) {
-        byte[] ipv4 = address == null ? null : WireText.ipv4Bytes(address);
+        byte[] ipv4 = address == null ? null : Ipv4Mapped.ipv4Bytes(address);
         if (ipv4 == null) {
             throw new IllegalArgumentException("p0f v2 can only look up IPv4 connections; the " + which
                 + " address is " + (address == null ? "missing" : address.getHostAddress()));

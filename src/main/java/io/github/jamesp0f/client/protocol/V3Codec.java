@@ -40,7 +40,7 @@ public final class V3Codec {
     public static void encodeQuery(InetAddress address, ByteBuffer out) {
         ByteOrder callerOrder = out.order();
         out.order(ByteOrder.nativeOrder()).putInt(QUERY_MAGIC).order(callerOrder);
-        byte[] ipv4 = WireText.ipv4Bytes(address);
+        byte[] ipv4 = Ipv4Mapped.ipv4Bytes(address);
         if (ipv4 != null) {
             out.put(ADDRESS_IPV4).put(ipv4);
             for (int i = 4; i < 16; i++) {

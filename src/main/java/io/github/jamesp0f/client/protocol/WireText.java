@@ -1,12 +1,9 @@
 package io.github.jamesp0f.client.protocol;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Small pieces both wire formats share: fixed-size strings and IPv4 addresses in any disguise. */
+/** Small pieces both wire formats share: fixed-size strings, hex in messages. */
 final class WireText {
 
     private WireText() {
@@ -30,30 +27,6 @@ final class WireText {
             bytes[i] = b.get(offset + i);
         }
         return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * The four bytes of an IPv4 address, also when it comes as an IPv4-mapped IPv6 address
-     * ({@code ::ffff:a.b.c.d}): p0f files such hosts under IPv4. Null for a real IPv6 address.
-     */
-    static byte[] ipv4Bytes(InetAddress address) {
-        byte[] raw = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return raw;
-        }
-        if (address instanceof Inet6Address && isIpv4Mapped(raw)) {
-            return new byte[] {raw[12], raw[13], raw[14], raw[15]};
-        }
-        return null;
-    }
-
-    private static boolean isIpv4Mapped(byte[] raw) {
-        for (int i = 0; i < 10; i++) {
-            if (raw[i] != 0) {
-                return false;
-            }
-        }
-        return raw[10] == (byte) 0xff && raw[11] == (byte) 0xff;
     }
 
     static String hex(int value) {

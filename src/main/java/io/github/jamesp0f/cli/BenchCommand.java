@@ -1,0 +1,194 @@
+package io.github.jamesp0f.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+
+import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.P0fLookup;
+
+/**
+ * {@code bench}: C callers each run lookups one after another through the client, as mail server
+ * threads would, until N lookups are done; prints throughput and latency percentiles. The cache
+ * and the no-match retry are off, so every lookup is one round trip to p0f.
+ */
+final class BenchCommand implements Command {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
+    static final int DEFAULT_WARMUP = 20_000;
+    static final int MAX_LOOKUPS = 50_000_000;
+    static final int MAX_CONCURRENCY = 1024;
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String usage() {
+        return "bench --socket PATH --address ADDRESS --lookups N [--concurrency C] [--warmup W]\n"
+            + "      [--connections K] [--version 2|3] [--local-address IP:PORT] [--timeout MS]\n"
+            + "    C callers (default 1) each run lookups of ADDRESS one after another until N are done,\n"
+            + "    after W warm-up lookups (default " + DEFAULT_WARMUP + "), over at most K connections (default "
+            + P0fClientConfig.DEFAULT_MAX_CONNECTIONS + ").\n"
+            + "    Cache and no-match retry off. Last line: lookups/s: X p50_us: Y p99_us: Z";
+    }
+
+    @Override
+    public Set<String> valueOptions() {
+        return Set.of(ClientOptions.SOCKET, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS,
+            "address", "lookups", "concurrency", "warmup", "connections");
+    }
+
+    @Override
+    public int run(Arguments arguments, PrintStream out, PrintStream err)
+        throws UsageException, P0fUnavailableException {
+        arguments.requireOperands();
+        ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
+        LookupRequest request = LookupRequest.of("--address", arguments.required("address"),
+            arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), options.version());
+        int lookups = (int) arguments.number("lookups", -1, 1, MAX_LOOKUPS);
+        if (lookups < 0) {
+            throw new UsageException("bench needs --lookups");
+        }
+        int concurrency = (int) arguments.number("concurrency", 1, 1, MAX_CONCURRENCY);
+        int warmup = (int) arguments.number("warmup", DEFAULT_WARMUP, 0, MAX_LOOKUPS);
+        int connections = (int) arguments.number("connections", P0fClientConfig.DEFAULT_MAX_CONNECTIONS, 1,
+            P0fClientConfig.MAX_CONNECTIONS_LIMIT);
+        P0fClientConfig config = ClientOptions.build(options.configBuilder()
+            .maxConnections(connections).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO));
+
+        try (P0fClient client = P0fClient.create(config)) {
+            P0fLookup probe = request.run(client, options.timeout());
+            if (probe.status() == P0fLookup.Status.FAILED) {
+                throw new P0fUnavailableException(FailureWords.describe(probe.failure().get(), options.socket()));
+            }
+            out.println(String.format(Locale.ROOT, "bench: p0f v%d at %s, %s (%s), %d lookups after %d warm-up, "
+                    + "%d callers, at most %d connections, cache off", options.version(), options.socket(), request,
+                probe.status() == P0fLookup.Status.MATCH ? "known to p0f" : "no match", lookups, warmup, concurrency,
+                connections));
+            new Run(client, request, options.timeout(), warmup, concurrency, false).execute();
+            Run measured = new Run(client, request, options.timeout(), lookups, concurrency, true);
+            measured.execute();
+            LatencySummary summary = LatencySummary.of(measured.latencies, measured.elapsedNanos);
+            out.println(String.format(Locale.ROOT, "answers: %d match, %d no match, %d failed%s",
+                measured.matches.sum(), measured.noMatches.sum(), measured.failedCount(), measured.failureKinds()));
+            out.println(summary.line());
+            if (measured.failedCount() > 0) {
+                err.println(P0fTool.NAME + ": " + measured.failedCount() + " of " + lookups + " lookups failed"
+                    + measured.failureKinds() + "; the figures include them");
+                return ExitCode.P0F_FAILED;
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    /** N lookups spread over C caller threads; each caller waits for one answer before asking again. */
+    private static final class Run {
+        private final P0fClient client;
+        private final LookupRequest request;
+        private final long waitBoundMillis;
+        private final int lookups;
+        private final int concurrency;
+        private final long[] latencies;
+        private final AtomicInteger next = new AtomicInteger();
+        private final LongAdder matches = new LongAdder();
+        private final LongAdder noMatches = new LongAdder();
+        private final Map<P0fFailure.Kind, LongAdder> failures = new ConcurrentHashMap<>();
+        private long elapsedNanos;
+
+        Run(P0fClient client, LookupRequest request, Duration timeout, int lookups, int concurrency, boolean record) {
+            this.client = client;
+            this.request = request;
+            this.waitBoundMillis = LookupRequest.waitBound(timeout).toMillis();
+            this.lookups = lookups;
+            this.concurrency = concurrency;
+            this.latencies = record ? new long[lookups] : null;
+        }
+
+        void execute() throws P0fUnavailableException {
+            Thread[] callers = new Thread[Math.min(concurrency, Math.max(1, lookups))];
+            for (int i = 0; i < callers.length; i++) {
+                callers[i] = new Thread(this::call, "bench-caller-" + i);
+                callers[i].setDaemon(true);
+            }
+            long start = System.nanoTime();
+            for (Thread caller : callers) {
+                caller.start();
+            }
+            try {
+                for (Thread caller : callers) {
+                    caller.join();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new P0fUnavailableException("interrupted during the benchmark");
+            }
+            elapsedNanos = System.nanoTime() - start;
+        }
+
+        private void call() {
+            int i;
+            while ((i = next.getAndIncrement()) < lookups) {
+                long started = System.nanoTime();
+                P0fLookup lookup = await();
+                long took = System.nanoTime() - started;
+                if (latencies != null) {
+                    latencies[i] = took;
+                }
+                if (lookup == null) {
+                    failed(P0fFailure.Kind.TIMEOUT);
+                } else if (lookup.status() == P0fLookup.Status.MATCH) {
+                    matches.increment();
+                } else if (lookup.status() == P0fLookup.Status.NO_MATCH) {
+                    noMatches.increment();
+                } else {
+                    failed(lookup.failure().get().kind());
+                }
+            }
+        }
+
+        /** The answer, or null when the future broke its promise to complete in time. */
+        private P0fLookup await() {
+            try {
+                return request.start(client).get(waitBoundMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException | CompletionException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        private void failed(P0fFailure.Kind kind) {
+            failures.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        }
+
+        long failedCount() {
+            return failures.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+
+        String failureKinds() {
+            if (failures.isEmpty()) {
+                return "";
+            }
+            Map<P0fFailure.Kind, Long> sorted = new EnumMap<>(P0fFailure.Kind.class);
+            failures.forEach((kind, count) -> sorted.put(kind, count.sum()));
+            return sorted.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ", " (", ")"));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.jamesp0f.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fLookup;
+
+/** {@code check}: does p0f answer at this socket, and if not, why not, in plain words. */
+final class CheckCommand implements Command {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2000);
+
+    @Override
+    public String name() {
+        return "check";
+    }
+
+    @Override
+    public String usage() {
+        return "check --socket PATH [--version 2|3] [--timeout MS]\n"
+            + "    Says whether p0f answers at PATH, or why not: no such file, connection refused (a stale\n"
+            + "    socket), permission denied, not a p0f socket, no answer (p0f stalled or its API slots\n"
+            + "    full). --timeout in milliseconds (default " + DEFAULT_TIMEOUT.toMillis() + ").";
+    }
+
+    @Override
+    public Set<String> valueOptions() {
+        return ClientOptions.NAMES;
+    }
+
+    @Override
+    public int run(Arguments arguments, PrintStream out, PrintStream err)
+        throws UsageException, P0fUnavailableException {
+        arguments.requireOperands();
+        ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
+        for (String note : SocketPathCheck.inspect(options.socket())) {
+            err.println(P0fTool.NAME + ": " + note);
+        }
+        P0fLookup lookup;
+        double millis;
+        try (P0fClient client = P0fClient.create(ClientOptions.build(options.configBuilder()
+            .maxConnections(1).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO)))) {
+            long started = System.nanoTime();
+            lookup = loopbackRequest(options.version()).run(client, options.timeout());
+            millis = (System.nanoTime() - started) / 1e6;
+        }
+        if (lookup.status() == P0fLookup.Status.FAILED) {
+            throw new P0fUnavailableException(FailureWords.describe(lookup.failure().get(), options.socket()));
+        }
+        // Any well-formed answer, match or not, shows a working p0f.
+        out.println(String.format(Locale.ROOT, "p0f answers at %s (p0f v%d API, %.1f ms)", options.socket(),
+            options.version(), millis));
+        return ExitCode.OK;
+    }
+
+    /** This machine's loopback: any p0f answers that, with OK or NOMATCH. */
+    private static LookupRequest loopbackRequest(int version) throws UsageException {
+        return version == 3
+            ? LookupRequest.of("address", "127.0.0.1", null, 3)
+            : LookupRequest.of("address", "127.0.0.1:1", "127.0.0.1:1", 2);
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.jamesp0f.cli;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fLookup;
+
+/**
+ * What to ask p0f: the remote address for v3; the whole connection (remote and local address and
+ * port) for v2, which looks connections up by all four.
+ */
+final class LookupRequest {
+
+    static final String LOCAL_ADDRESS = "local-address";
+
+    private final Endpoint remote;
+    private final Endpoint local;
+    private final int version;
+
+    private LookupRequest(Endpoint remote, Endpoint local, int version) {
+        this.remote = remote;
+        this.local = local;
+        this.version = version;
+    }
+
+    /**
+     * @param what          names the remote argument in messages ("ADDRESS", "--address")
+     * @param localText     the {@code --local-address} value, or null
+     */
+    static LookupRequest of(String what, String remoteText, String localText, int version) throws UsageException {
+        Endpoint remote = Endpoint.parse(what, remoteText);
+        Endpoint local = localText == null ? null : Endpoint.parse("--" + LOCAL_ADDRESS, localText);
+        if (version == 3) {
+            if (local != null) {
+                throw new UsageException("--" + LOCAL_ADDRESS + " is for --version 2 only: p0f v3 looks hosts up by "
+                    + "their address alone");
+            }
+            return new LookupRequest(remote, null, version);
+        }
+        if (remote.port().isEmpty() || local == null || local.port().isEmpty()) {
+            throw new UsageException("p0f v2 looks up whole connections: give " + what + " as IP:PORT (the client's "
+                + "side) and --" + LOCAL_ADDRESS + " IP:PORT (this server's side, as the client saw it)");
+        }
+        return new LookupRequest(remote, local, version);
+    }
+
+    /** Starts the lookup; never throws. */
+    CompletableFuture<P0fLookup> start(P0fClient client) {
+        return version == 3
+            ? client.lookup(remote.address())
+            : client.lookup(remote.socketAddress(), local.socketAddress());
+    }
+
+    /**
+     * Runs one lookup and waits for it. The client completes every lookup within its timeout; the
+     * wait is bounded all the same, so that a client bug cannot hang the tool.
+     */
+    P0fLookup run(P0fClient client, Duration timeout) throws P0fUnavailableException {
+        CompletableFuture<P0fLookup> lookup = start(client);
+        Duration bound = waitBound(timeout);
+        try {
+            return lookup.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new P0fUnavailableException("no answer for " + remote + " within " + bound.toMillis()
+                + " ms, although the client's timeout is " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new P0fUnavailableException("the lookup of " + remote + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new P0fUnavailableException("interrupted while asking p0f about " + remote);
+        }
+    }
+
+    /** How long the tool waits for a lookup the client promised to complete within {@code timeout}. */
+    static Duration waitBound(Duration timeout) {
+        return timeout.multipliedBy(3).plusSeconds(2);
+    }
+
+    Endpoint remote() {
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return local == null ? remote.toString() : remote + " -> " + local;
+    }
+}

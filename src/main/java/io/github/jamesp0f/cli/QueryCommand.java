@@ -1,0 +1,68 @@
+package io.github.jamesp0f.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Set;
+
+import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fLookup;
+
+/** {@code query}: what p0f knows about one address. */
+final class QueryCommand implements Command {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
+
+    @Override
+    public String name() {
+        return "query";
+    }
+
+    @Override
+    public String usage() {
+        return "query --socket PATH ADDRESS [--json] [--version 2|3] [--local-address IP:PORT] [--timeout MS]\n"
+            + "    What p0f knows about ADDRESS (an IP address; IP:PORT with --version 2).\n"
+            + "    --json prints one JSON object keyed by p0f's v3 field names (null when unknown).\n"
+            + "    --version 2 asks a p0f 2 (-Q socket) about the connection ADDRESS -> --local-address.\n"
+            + "    --timeout: the longest to wait for p0f, in milliseconds (default "
+            + DEFAULT_TIMEOUT.toMillis() + ").";
+    }
+
+    @Override
+    public Set<String> valueOptions() {
+        return Set.of(ClientOptions.SOCKET, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS);
+    }
+
+    @Override
+    public Set<String> flagOptions() {
+        return Set.of("json");
+    }
+
+    @Override
+    public int run(Arguments arguments, PrintStream out, PrintStream err)
+        throws UsageException, P0fUnavailableException {
+        arguments.requireOperands("ADDRESS");
+        ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
+        LookupRequest request = LookupRequest.of("ADDRESS", arguments.operands().get(0),
+            arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), options.version());
+        // One lookup: one connection, nothing to cache.
+        P0fLookup lookup;
+        try (P0fClient client = P0fClient.create(ClientOptions.build(
+            options.configBuilder().maxConnections(1).cacheTtl(Duration.ZERO)))) {
+            lookup = request.run(client, options.timeout());
+        }
+        String address = request.remote().address().getHostAddress();
+        switch (lookup.status()) {
+            case MATCH:
+                out.print(arguments.flag("json")
+                    ? FingerprintFormat.json(lookup.fingerprint().get()) + System.lineSeparator()
+                    : FingerprintFormat.text(address, lookup.fingerprint().get()));
+                return ExitCode.OK;
+            case NO_MATCH:
+                err.println(P0fTool.NAME + ": p0f has no match for " + address
+                    + " (it has seen no SYN from it, or has forgotten it)");
+                return ExitCode.NO_MATCH;
+            default:
+                throw new P0fUnavailableException(FailureWords.describe(lookup.failure().get(), options.socket()));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.github.jamesp0f.client.transport;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientListener;
+import io.github.jamesp0f.client.P0fClientStatus;
+import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.P0fLookup;
+
+/**
+ * What the v3 and v2 clients share: answers known without asking p0f (closed, cached, backing
+ * off), completing each lookup exactly once and telling the listener, the NOMATCH retry, the
+ * timer thread.
+ */
+final class ClientCore {
+
+    final P0fClientConfig config;
+    final long timeoutNanos;
+    final ClientState state;
+    final MatchCache cache;
+    final ScheduledThreadPoolExecutor timer;
+
+    private final long noMatchRetryNanos;
+    private final P0fClientListener listener;
+
+    ClientCore(P0fClientConfig config, Ticker ticker, String threadName) {
+        this.config = config;
+        this.timeoutNanos = config.timeout().toNanos();
+        this.noMatchRetryNanos = config.noMatchRetryDelay().toNanos();
+        this.listener = config.listener();
+        this.state = new ClientState(config.retryWindow().toNanos(), ticker, listener);
+        this.cache = new MatchCache(config.cacheTtl().toNanos(), config.cacheSize(), ticker);
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(threadName));
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * The outcome when it is known without asking p0f (client closed, answer cached, p0f failed
+     * recently), already completed; null when p0f must be asked.
+     */
+    CompletableFuture<P0fLookup> answerAtOnce(InetAddress address, long startNanos) {
+        P0fFailure closedOrBackingOff = state.failFast();
+        if (closedOrBackingOff != null && closedOrBackingOff.kind() == P0fFailure.Kind.CLOSED) {
+            return completed(P0fLookup.failed(closedOrBackingOff), startNanos);
+        }
+        P0fLookup cached = cache.get(address);
+        if (cached != null) {
+            return completed(cached, startNanos);
+        }
+        return closedOrBackingOff == null ? null : completed(P0fLookup.failed(closedOrBackingOff), startNanos);
+    }
+
+    CompletableFuture<P0fLookup> completed(P0fLookup result, long startNanos) {
+        CompletableFuture<P0fLookup> future = CompletableFuture.completedFuture(result);
+        report(result, startNanos);
+        return future;
+    }
+
+    /**
+     * Completes the lookup unless it already is (timed out, cancelled); true if this call did.
+     * The listener hears of it before the future completes, so that whoever waits on the future
+     * finds it counted.
+     */
+    boolean finish(PendingLookup p, P0fLookup result) {
+        if (!p.settle()) {
+            return false;
+        }
+        if (result.isMatch()) {
+            cache.putMatch(p.address, result);
+        }
+        report(result, p.startNanos);
+        p.future.complete(result);
+        return true;
+    }
+
+    void fail(PendingLookup p, P0fFailure failure) {
+        finish(p, P0fLookup.failed(failure));
+    }
+
+    /** p0f answered {@code p}: a first NOMATCH is asked once more, later, through {@code resubmit}. */
+    void answered(PendingLookup p, P0fLookup result, Consumer<PendingLookup> resubmit) {
+        state.answered();
+        if (p.isDone()) {
+            return;
+        }
+        if (result.status() == P0fLookup.Status.NO_MATCH && !p.retry && noMatchRetryNanos > 0) {
+            try {
+                timer.schedule(() -> resubmit.accept(new PendingLookup(p.address, p.future, p.startNanos,
+                    System.nanoTime() + timeoutNanos, true)), noMatchRetryNanos, TimeUnit.NANOSECONDS);
+                return;
+            } catch (RuntimeException closing) {
+                // The timer is shut down: the client is closing, the first answer will do.
+            }
+        }
+        finish(p, result);
+    }
+
+    P0fFailure timeoutFailure() {
+        return new P0fFailure(P0fFailure.Kind.TIMEOUT, "p0f at " + config.socketPath() + " did not answer within "
+            + config.timeout().toMillis() + " ms");
+    }
+
+    P0fFailure closedFailure() {
+        return new P0fFailure(P0fFailure.Kind.CLOSED, "the p0f client is closed");
+    }
+
+    P0fClientStatus status(int openConnections, int lookupsInFlight) {
+        return new P0fClientStatus(config.socketPath(), config.version(), state.state(), state.since(),
+            state.lastError(), openConnections, lookupsInFlight, cache.size());
+    }
+
+    /** Marks the client closed and stops the timer; delayed NOMATCH retries run now and see CLOSED. */
+    void close() {
+        state.closed();
+        List<Runnable> waiting = timer.shutdownNow();
+        for (Runnable r : waiting) {
+            r.run();
+        }
+    }
+
+    private void report(P0fLookup result, long startNanos) {
+        try {
+            listener.lookupCompleted(result, System.nanoTime() - startNanos);
+        } catch (RuntimeException e) {
+            // A listener must not break the client; its own bug stays its own.
+        }
+    }
+
+    static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

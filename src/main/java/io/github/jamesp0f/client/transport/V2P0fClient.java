@@ -1,0 +1,222 @@
+package io.github.jamesp0f.client.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientStatus;
+import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.protocol.Ipv4Mapped;
+import io.github.jamesp0f.client.protocol.P0fProtocolException;
+import io.github.jamesp0f.client.protocol.V2Codec;
+
+/**
+ * The p0f 2 client ({@code p0f -Q}): one short connection per query (connect, send, read; p0f 2
+ * then closes), asked one at a time on the client's own thread, since p0f 2 serves one client at
+ * a time anyway. The query names the whole connection; the local address is replaced by the
+ * configured override for servers behind NAT. IPv4 only.
+ */
+public final class V2P0fClient implements P0fClient {
+
+    /** Lookups waiting for the worker at most; beyond, OVERLOADED. */
+    static final int MAX_QUEUED = 64;
+    /** p0f 2 drops a silent client after 2 s; wait that long past the deadline before hanging up. */
+    private static final int LATE_ANSWER_GRACE_MILLIS = 2500;
+
+    private final ClientCore core;
+    private final ThreadPoolExecutor worker;
+    private final Set<PendingLookup> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    public V2P0fClient(P0fClientConfig config) {
+        this(config, Ticker.SYSTEM);
+    }
+
+    public V2P0fClient(P0fClientConfig config, Ticker ticker) {
+        if (config.version() != 2) {
+            throw new IllegalArgumentException("V2P0fClient speaks p0f v2, the configuration asks for v" + config.version());
+        }
+        this.core = new ClientCore(config, ticker, "p0f-v2-timer");
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
+            ClientCore.daemonThreads("p0f-v2"));
+    }
+
+    @Override
+    public CompletableFuture<P0fLookup> lookup(InetAddress remote) {
+        return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY,
+            "p0f v2 looks up whole connections: give the remote and local address and port"), System.nanoTime());
+    }
+
+    @Override
+    public CompletableFuture<P0fLookup> lookup(InetSocketAddress remote, InetSocketAddress local) {
+        long start = System.nanoTime();
+        try {
+            String unsupported = unsupported(remote, local);
+            if (unsupported != null) {
+                return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY, unsupported), start);
+            }
+            InetAddress remoteAddress = Ipv4Mapped.unmapped(remote.getAddress());
+            CompletableFuture<P0fLookup> known = core.answerAtOnce(remoteAddress, start);
+            if (known != null) {
+                return known;
+            }
+            InetAddress localAddress = core.config.localAddressOverride().orElse(local.getAddress());
+            V2Query query = new V2Query(remoteAddress, remote.getPort(), localAddress, local.getPort());
+            CompletableFuture<P0fLookup> future = new CompletableFuture<>();
+            ask(new PendingLookup(remoteAddress, future, start, start + core.timeoutNanos, false), query);
+            return future;
+        } catch (RuntimeException e) {
+            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e), start);
+        }
+    }
+
+    @Override
+    public P0fClientStatus status() {
+        return core.status(0, waiting.size());
+    }
+
+    @Override
+    public void close() {
+        if (core.state.state() == P0fClientStatus.State.CLOSED) {
+            return;
+        }
+        core.close();
+        worker.shutdown();
+        for (PendingLookup p : waiting) {
+            core.fail(p, core.closedFailure());
+        }
+        try {
+            // The query being asked, if any, gets its answer read before its socket closes.
+            worker.awaitTermination(core.config.timeout().toMillis() + LATE_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String unsupported(InetSocketAddress remote, InetSocketAddress local) {
+        if (remote == null || remote.getAddress() == null || remote.getPort() == 0) {
+            return "p0f v2 needs the remote address and port, not " + remote;
+        }
+        if (Ipv4Mapped.ipv4Bytes(remote.getAddress()) == null) {
+            return "p0f v2 knows IPv4 only, not " + remote.getAddress().getHostAddress();
+        }
+        InetAddress localAddress = core.config.localAddressOverride()
+            .orElse(local == null ? null : local.getAddress());
+        if (local == null || local.getPort() == 0 || localAddress == null) {
+            return "p0f v2 needs the local address and port, not " + local;
+        }
+        if (Ipv4Mapped.ipv4Bytes(localAddress) == null) {
+            return "p0f v2 knows IPv4 only, not the local address " + localAddress.getHostAddress()
+                + " (set an IPv4 local address override)";
+        }
+        return null;
+    }
+
+    private void ask(PendingLookup p, V2Query query) {
+        waiting.add(p);
+        p.future.whenComplete((r, e) -> waiting.remove(p));
+        try {
+            core.timer.schedule(() -> timedOut(p), p.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+            worker.execute(() -> askNow(p, query));
+        } catch (RejectedExecutionException e) {
+            core.fail(p, core.state.state() == P0fClientStatus.State.CLOSED ? core.closedFailure()
+                : new P0fFailure(P0fFailure.Kind.OVERLOADED, "already " + MAX_QUEUED + " lookups waiting for p0f v2 at "
+                    + core.config.socketPath()));
+        }
+    }
+
+    private void timedOut(PendingLookup p) {
+        if (!p.isDone()) {
+            P0fFailure failure = core.timeoutFailure();
+            core.state.failed(failure);
+            core.fail(p, failure);
+        }
+    }
+
+    /** On the worker thread: one connection, one query, one answer. */
+    private void askNow(PendingLookup p, V2Query query) {
+        if (p.isDone() || core.state.failFast() != null) {
+            // Timed out while queued, or p0f failed meanwhile: don't knock on its door.
+            P0fFailure why = core.state.failFast();
+            if (why != null) {
+                core.fail(p, why);
+            }
+            return;
+        }
+        int id = ids.incrementAndGet();
+        byte[] answer = new byte[V2Codec.RESPONSE_SIZE];
+        int length;
+        try (AFUNIXSocket socket = AFUNIXSocket.newInstance()) {
+            try {
+                socket.connect(AFUNIXSocketAddress.of(core.config.socketPath()));
+            } catch (IOException e) {
+                failAndBackOff(p, ConnectErrors.classify(core.config.socketPath(), e));
+                return;
+            }
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - System.nanoTime());
+            socket.setSoTimeout((int) Math.max(1, leftMillis) + LATE_ANSWER_GRACE_MILLIS);
+            socket.getOutputStream().write(V2Codec.encodeQuery(id, query.remote, query.remotePort, query.local, query.localPort));
+            length = readFully(socket.getInputStream(), answer);
+        } catch (SocketTimeoutException e) {
+            failAndBackOff(p, core.timeoutFailure());
+            return;
+        } catch (IOException | RuntimeException e) {
+            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f v2 at " + core.config.socketPath() + ": " + e));
+            return;
+        }
+        try {
+            P0fLookup result = V2Codec.decode(answer, length, id).toLookup();
+            core.answered(p, result, retry -> ask(retry, query));
+        } catch (P0fProtocolException e) {
+            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, core.config.socketPath() + ": " + e.getMessage()));
+        }
+    }
+
+    private void failAndBackOff(PendingLookup p, P0fFailure failure) {
+        core.state.failed(failure);
+        core.fail(p, failure);
+    }
+
+    /** Reads until the buffer is full or p0f closes; returns how much came. */
+    private static int readFully(InputStream in, byte[] buffer) throws IOException {
+        int n = 0;
+        while (n < buffer.length) {
+            int r = in.read(buffer, n, buffer.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    private static final class V2Query {
+        final InetAddress remote;
+        final int remotePort;
+        final InetAddress local;
+        final int localPort;
+
+        V2Query(InetAddress remote, int remotePort, InetAddress local, int localPort) {
+            this.remote = remote;
+            this.remotePort = remotePort;
+            this.local = local;
+            this.localPort = localPort;
+        }
+    }
+}
