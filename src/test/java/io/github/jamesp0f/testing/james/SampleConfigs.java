@@ -1,0 +1,65 @@
+package io.github.jamesp0f.testing.james;
+
+/**
+ * The project's conf-samples, edited only as far as a test needs: one SMTP server on a loopback
+ * port, no TLS, an authorized network nobody on loopback is in (so loopback clients are
+ * "Internet" clients unless they authenticate), and delivery into memory repositories that
+ * the test reads back.
+ */
+public final class SampleConfigs {
+
+    public static final String HANDLER_CLASS = "io.github.jamesp0f.smtp.P0fConnectHandler";
+    /** XPath of the p0f handler element(s) in smtpserver.xml. */
+    public static final String HANDLER = "//handler[@class='" + HANDLER_CLASS + "']";
+    /** Local deliveries end up here (the sample's local-delivery processor, replaced). */
+    public static final String DELIVERED = "memory://var/mail/delivered/";
+    /** Relayed mail (authenticated senders to remote domains) ends up here. */
+    public static final String RELAYED = "memory://var/mail/relayed/";
+    /** Nobody on loopback: loopback clients may not relay unless they authenticate. */
+    public static final String NO_AUTHORIZED_NETWORK = "192.0.2.0/24";
+
+    private SampleConfigs() {
+    }
+
+    /**
+     * conf-samples/smtpserver.xml with its first server only, bound to 127.0.0.1:{@code port},
+     * the p0f handler pointing at {@code socketPath} and otherwise as in the sample.
+     */
+    public static XmlConfig smtpServer(int port, String socketPath) {
+        return smtpServer("127.0.0.1", port, socketPath);
+    }
+
+    /** As {@link #smtpServer(int, String)}, bound to {@code bindHost} ("0.0.0.0" also accepts ::1). */
+    public static XmlConfig smtpServer(String bindHost, int port, String socketPath) {
+        return XmlConfig.sample("smtpserver.xml")
+            .keepOnly("/smtpservers/smtpserver", 1)
+            .setText("/smtpservers/smtpserver/bind", bindHost + ":" + port)
+            .setAttribute("/smtpservers/smtpserver/tls", "startTLS", "false")
+            .setAttribute("/smtpservers/smtpserver/tls", "socketTLS", "false")
+            .setText("/smtpservers/smtpserver/authorizedAddresses", NO_AUTHORIZED_NETWORK)
+            .setText("/smtpservers/smtpserver/auth/announce", "forUnauthorizedAddresses")
+            .setText("/smtpservers/smtpserver/auth/requireSSL", "false")
+            .setText(HANDLER + "/socketPath", socketPath);
+    }
+
+    /** smtpserver.xml without the p0f handler: James as if the extension were not installed. */
+    public static XmlConfig smtpServerWithoutExtension(int port) {
+        return smtpServer(port, "/unused").remove(HANDLER);
+    }
+
+    /**
+     * conf-samples/mailetcontainer.xml with delivery into {@link #DELIVERED} (local) and
+     * {@link #RELAYED} (remote) instead of mailboxes and RemoteDelivery.
+     */
+    public static XmlConfig mailetContainer() {
+        return XmlConfig.sample("mailetcontainer.xml")
+            .setText("/mailetcontainer/spooler/threads", "4")
+            .replaceChildren("//processor[@state='local-delivery']", toRepository(DELIVERED))
+            .replaceChildren("//processor[@state='relay']", toRepository(RELAYED))
+            .replaceInValues("file://", "memory://");
+    }
+
+    public static String toRepository(String repository) {
+        return "<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>" + repository + "</repositoryPath></mailet>";
+    }
+}
