@@ -179,25 +179,20 @@ done
 [ -S "$P0F_SOCKET" ] || die "p0f did not open its API socket within 10 s; its log: $(tail -n3 "${WORK}/p0f.log")"
 say "p0f ${P0F}: sniffing lo, filter '${P0F_FILTER}', API socket ${P0F_SOCKET} (pid ${P0F_PID})"
 
-# --- James, configured from contrib/demo/conf ---------------------------------------------------
+# --- James, configured from conf-samples (see DemoConfiguration) -------------------------------
 JAMES_HOME="${WORK}/james"
-mkdir -p "${JAMES_HOME}/conf" "${JAMES_HOME}/extensions-jars"
+mkdir -p "${JAMES_HOME}/extensions-jars"
 cp "$JAR" "${JAMES_HOME}/extensions-jars/"
-for template in "${DEMO_DIR}"/conf/*; do
-    sed -e "s|@SMTP_PORT@|${SMTP_PORT}|g" \
-        -e "s|@IMAP_PORT@|${IMAP_PORT}|g" \
-        -e "s|@WEBADMIN_PORT@|${WEBADMIN_PORT}|g" \
-        -e "s|@P0F_SOCKET@|${P0F_SOCKET}|g" \
-        -e "s|@BLOCK_TIME@|${BLOCK_TIME_SECONDS}s|g" \
-        "$template" > "${JAMES_HOME}/conf/$(basename "$template")"
-done
 
 say "Starting Apache James 3.8.1 (in-memory) with $(basename "$JAR") in extensions-jars..."
-java -Xms256m -Xmx768m -cp "${PROJECT_DIR}/target/test-classes:$(cat "$CLASSPATH_FILE")" \
-    io.github.jamesp0f.demo.DemoJames "$JAMES_HOME" "$DEMO_USER" "$DEMO_PASSWORD" > "${WORK}/james.log" 2>&1 &
+java -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" \
+    -cp "${PROJECT_DIR}/target/test-classes:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
+    --home "$JAMES_HOME" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
+    --p0f-socket "$P0F_SOCKET" --block-time "${BLOCK_TIME_SECONDS}s" --user "$DEMO_USER" --password "$DEMO_PASSWORD" \
+    > "${WORK}/james.log" 2>&1 &
 JAMES_PID=$!
 for _ in $(seq 240); do
-    grep -q -E '^(READY|FAILED)' "${WORK}/james.log" && break
+    grep -qs -E '^(READY|FAILED)' "${WORK}/james.log" && break
     kill -0 "$JAMES_PID" 2> /dev/null || break
     sleep 0.5
 done

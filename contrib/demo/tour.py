@@ -170,7 +170,9 @@ def main():
     mails = wait_for_mail(args, ["1 Linux", "2 Windows", "4 Forged"])
     for subject in sorted(mails):
         note("Subject: " + subject)
-        for name, value in p0f_headers(mails[subject]):
+        # The first mail in full, the others by their p0f headers only.
+        shown = mails[subject] if subject == "1 Linux" else p0f_headers(mails[subject])
+        for name, value in shown:
             note("    %s: %s" % (name, value))
     linux = p0f_headers(mails.get("1 Linux", []))
     windows = p0f_headers(mails.get("2 Windows", []))

@@ -1,7 +1,10 @@
 package io.github.jamesp0f.demo;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.james.GuiceJamesServer;
@@ -20,12 +23,17 @@ import org.apache.james.utils.WebAdminGuiceProbe;
 import com.google.inject.multibindings.Multibinder;
 
 /**
- * The demo's James: an in-memory James 3.8.1 with SMTP, IMAP and webadmin, reading conf/ and
- * extensions-jars/ from the working directory given as first argument, the way a packaged James
- * does. Creates the demo user, prints one "READY ..." line with the bound ports, and runs until
- * the JVM is told to stop (SIGTERM/SIGINT), stopping James cleanly.
+ * The demo's James: an in-memory James 3.8.1 with SMTP, IMAP and webadmin, run from a working
+ * directory holding extensions-jars/ (the james-p0f jar, copied there by run.sh) and conf/
+ * (written here by {@link DemoConfiguration} from conf-samples). Creates the demo user, prints
+ * one "READY ..." line, and runs until the JVM is told to stop (SIGTERM, Ctrl-C), stopping James
+ * cleanly. On a start-up failure it prints "FAILED ..." and exits 1.
  *
- * <p>Arguments: working-directory user password. Not part of the extension: demo and test support.
+ * <pre>
+ * DemoJames --home DIR --smtp-port 2525 --imap-port 1143 --webadmin-port 8000
+ *           --p0f-socket /path/p0f.sock --block-time 5s --user demo@localhost --password demo
+ * </pre>
+ * Demo support, not part of the extension (its classes come from extensions-jars only).
  */
 public final class DemoJames {
 
@@ -33,35 +41,62 @@ public final class DemoJames {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: DemoJames <working directory> <user@domain> <password>");
-            System.exit(2);
-        }
-        Path workingDirectory = Paths.get(args[0]).toAbsolutePath();
-        String user = args[1];
-        String password = args[2];
+        Map<String, String> options = options(args);
+        Path home = Paths.get(options.get("home")).toAbsolutePath();
+        String user = options.get("user");
 
-        GuiceJamesServer server = create(workingDirectory);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            stopped.countDown();
-        }, "demo-james-stop"));
+        // James calls System.exit on a start-up error only when told to; we report it ourselves.
+        System.setProperty("james.exit.on.startup.error", "false");
+        GuiceJamesServer server = null;
         try {
+            new DemoConfiguration(Integer.parseInt(options.get("smtp-port")), Integer.parseInt(options.get("imap-port")),
+                Integer.parseInt(options.get("webadmin-port")), options.get("p0f-socket"), options.get("block-time"))
+                .writeTo(home.resolve("conf"));
+            Files.createDirectories(home.resolve("extensions-jars"));
+            server = create(home);
+            GuiceJamesServer started = server;
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.stop();
+                stopped.countDown();
+            }, "demo-james-stop"));
             server.start();
-            addUser(server, user, password);
+            addUser(server, user, options.get("password"));
+            System.out.println("READY smtp=" + server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue()
+                + " imap=" + server.getProbe(ImapGuiceProbe.class).getImapPort()
+                + " webadmin=" + server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
+            System.out.flush();
+            stopped.await();
         } catch (Exception e) {
-            // Non-daemon threads would keep a half-started James alive: stop, and say why.
             e.printStackTrace();
             System.out.println("FAILED " + e);
-            System.exit(1);
+            System.out.flush();
+            // Non-daemon threads would keep a half-started James alive.
+            Runtime.getRuntime().halt(1);
         }
+    }
 
-        System.out.println("READY smtp=" + server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue()
-            + " imap=" + server.getProbe(ImapGuiceProbe.class).getImapPort()
-            + " webadmin=" + server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
-        System.out.flush();
-        stopped.await();
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                usage("not an option: " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        for (String required : new String[] {"home", "smtp-port", "imap-port", "webadmin-port", "p0f-socket",
+            "block-time", "user", "password"}) {
+            if (!options.containsKey(required)) {
+                usage("missing --" + required);
+            }
+        }
+        return options;
+    }
+
+    private static void usage(String problem) {
+        System.err.println("DemoJames: " + problem + "\nusage: DemoJames --home DIR --smtp-port N --imap-port N"
+            + " --webadmin-port N --p0f-socket PATH --block-time 5s --user USER@DOMAIN --password SECRET");
+        System.exit(2);
     }
 
     private static void addUser(GuiceJamesServer server, String user, String password) throws Exception {
