@@ -27,6 +27,7 @@ class ContribStartupFilesTest {
     static final Path SYSTEMD_UNIT = Paths.get("contrib/systemd/p0f.service");
     static final Path UPSTART_JOB = Paths.get("contrib/upstart/p0f.conf");
     static final Path FREEBSD_RC = Paths.get("contrib/freebsd/rc.d/p0f");
+    static final Path DEMO_SCRIPT = Paths.get("contrib/demo/run.sh");
     static final String SMTP_FILTER = "dst port 25 or dst port 587 or dst port 465";
 
     @Test
@@ -105,6 +106,16 @@ class ContribStartupFilesTest {
 
         assertThat(check.exitCode).as("%s", check).isZero();
         assertThat(Files.isExecutable(FREEBSD_RC)).as("rc.d scripts must be executable").isTrue();
+    }
+
+    @Test
+    void demoScriptPassesShellcheck(@TempDir Path dir) throws Exception {
+        Path shellcheck = requireTool("shellcheck", "shellcheck");
+
+        ExternalCommand check = ExternalCommand.run(dir, shellcheck.toString(), DEMO_SCRIPT.toAbsolutePath().toString());
+
+        assertThat(check.exitCode).as("%s", check).isZero();
+        assertThat(Files.isExecutable(DEMO_SCRIPT)).isTrue();
     }
 
     @Test
