@@ -285,7 +285,6 @@ public final class JamesTestServer implements AutoCloseable {
                 server.start();
                 DataProbeImpl data = server.getProbe(DataProbeImpl.class);
                 if (!data.containsDomain(DOMAIN)) {
-                    // With webadmin, James already added its default domain at start-up.
                     data.addDomain(DOMAIN);
                 }
                 for (Map.Entry<String, String> user : users.entrySet()) {

@@ -72,7 +72,9 @@ public final class SmtpTestClient implements AutoCloseable {
 
     public static SmtpTestClient connect(JamesTestServer james, String source) {
         try {
-            return connect(james.smtpAddress(), james.smtpPort(), InetAddress.getByName(source));
+            InetAddress from = InetAddress.getByName(source);
+            InetAddress to = from instanceof java.net.Inet6Address ? InetAddress.getByName("::1") : james.smtpAddress();
+            return connect(to, james.smtpPort(), from);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

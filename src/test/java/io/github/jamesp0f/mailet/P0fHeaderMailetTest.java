@@ -1,0 +1,131 @@
+package io.github.jamesp0f.mailet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+import io.github.jamesp0f.attributes.P0fAttributes;
+import io.github.jamesp0f.client.Fingerprint;
+
+class P0fHeaderMailetTest {
+
+    static final Fingerprint WINDOWS = Fingerprint.builder(3)
+        .osName("Windows").osFlavor("7 or 8").linkType("Ethernet or modem").distance(15)
+        .uptimeMinutes(185).totalConnections(1).build();
+
+    static P0fHeaderMailet mailet(String... parameters) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("P0fHeaderMailet");
+        for (int i = 0; i < parameters.length; i += 2) {
+            config.setProperty(parameters[i], parameters[i + 1]);
+        }
+        P0fHeaderMailet mailet = new P0fHeaderMailet();
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    static FakeMail mail(Fingerprint fingerprint, String... headers) throws MessagingException {
+        MimeMessageBuilder message = MimeMessageBuilder.mimeMessageBuilder().setSubject("hi").setText("body");
+        for (int i = 0; i < headers.length; i += 2) {
+            message.addHeader(headers[i], headers[i + 1]);
+        }
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
+        if (fingerprint != null) {
+            P0fAttributes.attach(mail, fingerprint);
+        }
+        return mail;
+    }
+
+    @Test
+    void stampsQpsmtpdStyleFieldHeadersByDefault() throws Exception {
+        FakeMail mail = mail(WINDOWS);
+        mailet().service(mail);
+
+        MimeMessage message = mail.getMessage();
+        assertThat(message.getHeader("X-P0F-Genre")).containsExactly("Windows 7 or 8");
+        assertThat(message.getHeader("X-P0F-Link-Type")).containsExactly("Ethernet or modem");
+        assertThat(message.getHeader("X-P0F-Distance")).containsExactly("15");
+        assertThat(message.getHeader("X-P0F-Uptime")).containsExactly("3");
+        assertThat(message.getHeader("X-P0F")).isNull();
+    }
+
+    @Test
+    void stampsAHarakaStyleSummaryOnRequest() throws Exception {
+        FakeMail mail = mail(WINDOWS);
+        mailet("style", "summary").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F"))
+            .containsExactly("os=\"Windows 7 or 8\" link_type=\"Ethernet or modem\" distance=15 total_conn=1 uptime=3");
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).isNull();
+    }
+
+    @Test
+    void removesForgedHeadersBeforeStamping() throws Exception {
+        FakeMail mail = mail(WINDOWS, "X-P0F-Genre", "Linux 2.6", "x-p0f-genre", "Solaris", "X-P0F", "os=\"forged\"");
+        mailet("style", "both").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).containsExactly("Windows 7 or 8");
+        assertThat(mail.getMessage().getHeader("X-P0F")).hasSize(1).allMatch(v -> v.startsWith("os=\"Windows"));
+    }
+
+    @Test
+    void removesForgedHeadersFromMailWithoutFingerprint() throws Exception {
+        FakeMail mail = mail(null, "X-P0F-Genre", "Windows 7 or 8", "X-P0F-Distance", "0");
+        mailet().service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).isNull();
+        assertThat(mail.getMessage().getHeader("X-P0F-Distance")).isNull();
+    }
+
+    @Test
+    void sanitizesValues() throws Exception {
+        Fingerprint hostile = Fingerprint.builder(3).osName("Win\r\nBcc: victim@example.test").osFlavor("\u00e9t\u00e9\u0007")
+            .linkType("x".repeat(500)).build();
+        FakeMail mail = mail(hostile);
+        mailet("maxLength", "40").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).containsExactly("Win??Bcc: victim@example.test ?t??");
+        assertThat(mail.getMessage().getHeader("X-P0F-Link-Type")).containsExactly("x".repeat(40));
+        assertThat(mail.getMessage().getHeader("Bcc")).isNull();
+    }
+
+    @Test
+    void quotesInTheSummaryAreEscaped() throws Exception {
+        FakeMail mail = mail(Fingerprint.builder(3).osName("Evil\"OS").build());
+        mailet("style", "summary").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F")).containsExactly("os=\"Evil\\\"OS\"");
+    }
+
+    @Test
+    void headerNamesAreConfigurable() throws Exception {
+        FakeMail mail = mail(WINDOWS, "X-OS-Genre", "forged");
+        mailet("headerPrefix", "X-OS-").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-OS-Genre")).containsExactly("Windows 7 or 8");
+    }
+
+    @Test
+    void refusesAnUnknownStyle() {
+        assertThatThrownBy(() -> mailet("style", "fancy")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("<style>");
+    }
+
+    @Test
+    void refusesABadHeaderName() {
+        assertThatThrownBy(() -> mailet("summaryHeader", "X P0F:")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("<summaryHeader>");
+    }
+
+    @Test
+    void refusesABadMaxLength() {
+        assertThatThrownBy(() -> mailet("maxLength", "5")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("<maxLength>");
+    }
+}

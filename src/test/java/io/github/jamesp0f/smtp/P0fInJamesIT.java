@@ -1,0 +1,192 @@
+package io.github.jamesp0f.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.Mail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.james.JamesTestServer;
+import io.github.jamesp0f.testing.james.SampleConfigs;
+import io.github.jamesp0f.testing.james.SmtpTestClient;
+
+/**
+ * The sample configuration (conf-samples) in a real James with the packaged jar in
+ * extensions-jars, a real p0f on loopback and real SMTP clients: Linux from 127.0.0.1 and ::1,
+ * a crafted Windows 7 from 127.0.0.77, a crafted (blocked) Windows XP from 127.0.0.78.
+ * Attribute and header names are spelled out, as administrators write them.
+ */
+class P0fInJamesIT {
+
+    static final String RECIPIENT = "user@example.test";
+    static final String SENDER = "sender@example.test";
+    static final String PASSWORD = "secret";
+    static final String LINUX_CLIENT = "127.0.0.5";
+    static final String WINDOWS_7_CLIENT = "127.0.0.77";
+    static final String WINDOWS_XP_CLIENT = "127.0.0.78";
+
+    static RealP0f p0f;
+    static JamesTestServer james;
+
+    @BeforeAll
+    static void start() throws Exception {
+        CraftedSyn.assumeAvailable();
+        int port = JamesTestServer.freePort();
+        p0f = RealP0f.builder().watchPort(port).start();
+        // 0.0.0.0 binds both stacks: the IPv6 test connects from ::1.
+        james = JamesTestServer.builder()
+            .smtpServer(SampleConfigs.smtpServer("0.0.0.0", port, p0f.socketPath().toString()))
+            .mailetContainer(SampleConfigs.mailetContainer())
+            .user(RECIPIENT, PASSWORD)
+            .user(SENDER, PASSWORD)
+            .start();
+        CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_7_CLIENT), 113);
+        CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_XP, InetAddress.getByName(WINDOWS_XP_CLIENT));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (james != null) {
+            james.close();
+        }
+        if (p0f != null) {
+            p0f.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyRepositories() {
+        james.clear(SampleConfigs.DELIVERED);
+    }
+
+    @Test
+    void linuxClientOnLoopbackIsFingerprintedByRealP0f() throws Exception {
+        // Not 127.0.0.1 itself: p0f knows the server's address as the destination of every SYN and
+        // answers OK without an OS for it until it has seen that address's own SYN.
+        Mail mail = sendAndFetch(LINUX_CLIENT, message("Linux", ""));
+
+        assertThat(attribute(mail, "p0f.os_name")).contains("Linux");
+        assertThat(attribute(mail, "p0f.genre")).contains("Linux");
+        assertThat(attribute(mail, "p0f.version")).contains("3");
+        assertThat(attribute(mail, "p0f.distance")).contains("0");
+        assertThat(header(mail, "X-P0F-Genre")).startsWith("Linux");
+        assertThat(header(mail, "X-P0F-Distance")).isEqualTo("0");
+        assertThat(mail.getMessage().getHeader("X-P0F-Route")).as("not routed as a Windows sender").isNull();
+    }
+
+    @Test
+    void craftedWindowsClientIsStampedAndRoutedToItsProcessor() throws Exception {
+        Mail mail = sendAndFetch(WINDOWS_7_CLIENT, message("Windows", ""));
+
+        assertThat(attribute(mail, "p0f.os")).contains("Windows 7 or 8");
+        assertThat(attribute(mail, "p0f.os_flavor")).contains("7 or 8");
+        assertThat(attribute(mail, "p0f.distance")).contains("15");
+        assertThat(header(mail, "X-P0F-Genre")).isEqualTo("Windows 7 or 8");
+        assertThat(header(mail, "X-P0F-Distance")).isEqualTo("15");
+        assertThat(header(mail, "X-P0F-Route")).isEqualTo("windows-senders");
+    }
+
+    @Test
+    void forgedP0fHeadersAreRemoved() throws Exception {
+        Mail mail = sendAndFetch(WINDOWS_7_CLIENT, message("Forged",
+            "X-P0F-Genre: Linux 2.6 (forged)\r\nX-P0F-Distance: 0\r\nX-P0F: os=\"forged\"\r\n"));
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).containsExactly("Windows 7 or 8");
+        assertThat(mail.getMessage().getHeader("X-P0F-Distance")).containsExactly("15");
+        assertThat(mail.getMessage().getHeader("X-P0F")).isNull();
+    }
+
+    @Test
+    void blockedOsIsRefusedAtMailFromWith554() {
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james, WINDOWS_XP_CLIENT)) {
+            assertThat(smtp.ehlo("xp.example.test")).isEqualTo(250);
+
+            assertThat(smtp.mailFrom("someone@elsewhere.test")).isEqualTo(554);
+            assertThat(smtp.lastReply().text()).contains("5.7.1").contains("Windows XP");
+        }
+    }
+
+    @Test
+    void authenticatedSessionFromABlockedOsIsAccepted() throws Exception {
+        String subject = "auth-" + UUID.randomUUID();
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james, WINDOWS_XP_CLIENT)) {
+            assertThat(smtp.ehlo("xp.example.test")).isEqualTo(250);
+            assertThat(smtp.authPlain(SENDER, PASSWORD)).isEqualTo(235);
+
+            assertThat(smtp.sendMailAfterEhlo(SENDER, RECIPIENT, message(subject, ""))).isEqualTo(250);
+        }
+        Mail mail = awaitSubject(subject);
+        assertThat(attribute(mail, "p0f.os")).contains("Windows XP");
+    }
+
+    @Test
+    void ipv6ClientIsLookedUpOverIpv6() throws Exception {
+        Mail mail = sendAndFetch("::1", message("IPv6", ""));
+
+        // p0f has no signature for Linux's IPv6 loopback SYN: it knows the host (OK) but names no OS.
+        assertThat(attribute(mail, "p0f.version")).contains("3");
+        assertThat(attribute(mail, "p0f.os_name")).isEmpty();
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).isNull();
+        assertThat(mail.getMessage().getHeader("X-P0F-Route")).isNull();
+    }
+
+    static String message(String subjectPrefix, String extraHeaders) {
+        return "From: " + SENDER + "\r\nTo: " + RECIPIENT + "\r\nSubject: " + subjectPrefix + "\r\n" + extraHeaders
+            + "\r\nHello from a test.\r\n";
+    }
+
+    private static Mail sendAndFetch(String source, String message) throws Exception {
+        String subject = message.split("Subject: ")[1].split("\r\n")[0];
+        String unique = subject + "-" + UUID.randomUUID();
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james, source)) {
+            int code = smtp.sendMail(SENDER, RECIPIENT, message.replace("Subject: " + subject, "Subject: " + unique));
+            assertThat(code).as("replies %s", smtp.replies()).isEqualTo(250);
+            smtp.quit();
+        }
+        return awaitSubject(unique);
+    }
+
+    static Mail awaitSubject(String subject) throws MessagingException {
+        long deadline = System.nanoTime() + JamesTestServer.DEFAULT_AWAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Mail mail : james.mails(SampleConfigs.DELIVERED)) {
+                if (subject.equals(mail.getMessage().getSubject())) {
+                    return mail;
+                }
+            }
+            sleep();
+        }
+        List<Mail> all = james.mails(SampleConfigs.DELIVERED);
+        throw new AssertionError("no delivered mail with subject " + subject + " among " + all.size());
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Optional<String> attribute(Mail mail, String name) {
+        return mail.getAttribute(AttributeName.of(name)).map(a -> (String) a.getValue().value());
+    }
+
+    static String header(Mail mail, String name) throws MessagingException {
+        String[] values = mail.getMessage().getHeader(name);
+        assertThat(values).as("header " + name).isNotNull().hasSize(1);
+        return values[0];
+    }
+}
