@@ -16,6 +16,7 @@ import org.apache.james.metrics.tests.RecordingMetricFactory;
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.metrics.P0fMetrics;
+import io.github.jamesp0f.testing.james.TestSmtpSession;
 import io.github.jamesp0f.testing.RealPostgres;
 
 /**
@@ -86,9 +87,9 @@ public final class GreylistBenchmark {
         handler.init(config);
         P0fLookup windows = P0fLookup.match(Fingerprint.builder(3).osName("Windows").osFlavor("7 or 8").build());
         int sessions = 1000;
-        FakeSmtpSession[] clients = new FakeSmtpSession[sessions];
+        TestSmtpSession[] clients = new TestSmtpSession[sessions];
         for (int i = 0; i < sessions; i++) {
-            clients[i] = FakeSmtpSession.from("203.0.113." + (i & 255)).withLookup(windows);
+            clients[i] = LookedUpSession.from("203.0.113." + (i & 255), windows);
         }
         MaybeSender sender = MaybeSender.getMailSender("sender@example.com");
         MailAddress[] recipients = new MailAddress[100];

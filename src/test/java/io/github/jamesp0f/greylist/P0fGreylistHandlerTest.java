@@ -22,6 +22,7 @@ import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.metrics.P0fMetrics;
+import io.github.jamesp0f.testing.james.TestSmtpSession;
 
 class P0fGreylistHandlerTest {
 
@@ -61,12 +62,12 @@ class P0fGreylistHandlerTest {
         return created;
     }
 
-    private HookResult rcpt(FakeSmtpSession session) throws Exception {
+    private HookResult rcpt(TestSmtpSession session) throws Exception {
         return handler.doRcpt(session, MaybeSender.getMailSender("sender@example.com"), new MailAddress("rcpt@example.org"));
     }
 
-    private static FakeSmtpSession windowsClient(String address) throws Exception {
-        return FakeSmtpSession.from(address).withLookup(WINDOWS);
+    private static TestSmtpSession windowsClient(String address) throws Exception {
+        return LookedUpSession.from(address, WINDOWS);
     }
 
     private static void assertDeferred(HookResult result) {
@@ -176,25 +177,24 @@ class P0fGreylistHandlerTest {
 
     @Test
     void nonMatchingOsPassesAtOnce() throws Exception {
-        assertPassed(rcpt(FakeSmtpSession.from("192.0.2.7").withLookup(LINUX)));
+        assertPassed(rcpt(LookedUpSession.from("192.0.2.7", LINUX)));
         assertThat(metricFactory.countFor("p0f_greylist_deferred")).isZero();
     }
 
     @Test
     void clientsWithoutFingerprintPassUnlessConfigured() throws Exception {
-        assertPassed(rcpt(FakeSmtpSession.from("192.0.2.7").withLookup(P0fLookup.noMatch())));
-        assertPassed(rcpt(FakeSmtpSession.from("192.0.2.7")));
+        assertPassed(rcpt(LookedUpSession.from("192.0.2.7", P0fLookup.noMatch())));
+        assertPassed(rcpt(TestSmtpSession.from("192.0.2.7")));
 
         handler = windowsOnlyWith("greylistUnknown", "true");
-        assertDeferred(rcpt(FakeSmtpSession.from("192.0.2.7").withLookup(P0fLookup.noMatch())));
+        assertDeferred(rcpt(LookedUpSession.from("192.0.2.7", P0fLookup.noMatch())));
     }
 
     @Test
     void aFailedLookupNeverGreylists() throws Exception {
         handler = windowsOnlyWith("greylistUnknown", "true");
 
-        assertPassed(rcpt(FakeSmtpSession.from("192.0.2.7")
-            .withLookup(P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "slow"))));
+        assertPassed(rcpt(LookedUpSession.from("192.0.2.7", P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "slow"))));
     }
 
     @Test
@@ -206,8 +206,8 @@ class P0fGreylistHandlerTest {
             .osName("Windows").osFlavor("XP").linkType("DSL").distance(15).build());
 
         assertDeferred(rcpt(windowsClient("192.0.2.7")));
-        assertPassed(rcpt(FakeSmtpSession.from("192.0.2.8").withLookup(nearWindows)));
-        assertPassed(rcpt(FakeSmtpSession.from("192.0.2.9").withLookup(windowsOverDsl)));
+        assertPassed(rcpt(LookedUpSession.from("192.0.2.8", nearWindows)));
+        assertPassed(rcpt(LookedUpSession.from("192.0.2.9", windowsOverDsl)));
     }
 
     @Test
