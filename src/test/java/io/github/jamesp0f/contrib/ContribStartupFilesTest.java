@@ -151,20 +151,19 @@ class ContribStartupFilesTest {
 
     /** The bodies of an upstart job's "script ... end script" blocks (main, pre-start, post-stop...). */
     private static List<String> scriptBlocks(String job) {
-        Matcher m = Pattern.compile("(?ms)^(?:[a-z-]+ )?script\\n(.*?)^end script$").matcher(job);
-        List<String> blocks = new ArrayList<>();
-        while (m.find()) {
-            blocks.add(m.group(1));
-        }
-        return blocks;
+        return allMatches("(?ms)^(?:[a-z-]+ )?script\\n(.*?)^end script$", job);
     }
 
     private static List<String> envStanzas(String job) {
-        Matcher m = Pattern.compile("(?m)^env (.*)$").matcher(job);
-        List<String> envs = new ArrayList<>();
+        return allMatches("(?m)^env (.*)$", job);
+    }
+
+    private static List<String> allMatches(String regex, String text) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        List<String> found = new ArrayList<>();
         while (m.find()) {
-            envs.add(m.group(1));
+            found.add(m.group(1));
         }
-        return envs;
+        return found;
     }
 }
