@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,42 @@ class DemoRunScriptIT {
         assertThat(work.find()).isTrue();
         assertThat(Paths.get(work.group(1))).doesNotExist();
         for (String pid : pids(run.output)) {
+            assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
+        }
+    }
+
+    @Test
+    void keepRunningWaitsForSigtermThenCleansUp(@TempDir Path dir) throws Exception {
+        RealP0f.assumeAvailable();
+        int smtpPort = JamesTestServer.freePort();
+        Path log = dir.resolve("run.log");
+        Process process = new ProcessBuilder(RUN_SH.toString(), "--keep-running",
+            "--smtp-port", Integer.toString(smtpPort),
+            "--imap-port", Integer.toString(JamesTestServer.freePort()),
+            "--webadmin-port", Integer.toString(JamesTestServer.freePort()),
+            "--syn-port", Integer.toString(RealP0f.freePort()))
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            while (!Files.readString(log).contains("Running until Ctrl-C")) {
+                assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime() < deadline).as("ready within 4 minutes: " + Files.readString(log)).isTrue();
+                Thread.sleep(200);
+            }
+            String ready = Files.readString(log);
+            assertThat(ready).contains("SMTP      127.0.0.1:" + smtpPort, "user demo@localhost   password demo");
+            try (Socket smtp = new Socket("127.0.0.1", smtpPort)) {
+                assertThat(new String(smtp.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("220");
+            }
+
+            process.destroy(); // SIGTERM, as a service manager would
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertThat(output).contains("Stopped James and p0f, removed ");
+        for (String pid : pids(output)) {
             assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
         }
     }
