@@ -16,6 +16,7 @@ import com.codahale.metrics.MetricRegistry;
 
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fClientListener;
+import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 
@@ -92,6 +93,16 @@ class P0fMetricsTest {
     }
 
     @Test
+    void losingP0fIsCountedOncePerOutageNotPerLookup() {
+        listener.stateChanged(P0fClientStatus.State.IDLE, P0fClientStatus.State.CONNECTED, "p0f answers");
+        listener.stateChanged(P0fClientStatus.State.CONNECTED, P0fClientStatus.State.BACKING_OFF, "SOCKET_MISSING");
+        listener.lookupCompleted(P0fLookup.failed(P0fFailure.Kind.BACKING_OFF, "not asking"), 1_000);
+        listener.stateChanged(P0fClientStatus.State.BACKING_OFF, P0fClientStatus.State.CONNECTED, "p0f answers again");
+
+        assertThat(metricFactory.countFor("p0f_unavailable")).isEqualTo(1);
+    }
+
+    @Test
     void latencyIsPublishedWhenTheLookupCompletesNotBefore() {
         CompletableFuture<P0fLookup> lookup = new CompletableFuture<>();
 
@@ -123,7 +134,7 @@ class P0fMetricsTest {
 
         // Present at zero before anything happens, so dashboards and alerts see them at once.
         assertThat(registry.getMeters()).containsKeys("p0f_lookups", "p0f_matches", "p0f_no_matches",
-            "p0f_cache_hits", "p0f_blocked", "p0f_greylist_deferred", "p0f_greylist_passed");
+            "p0f_cache_hits", "p0f_blocked", "p0f_unavailable", "p0f_greylist_deferred", "p0f_greylist_passed");
         assertThat(registry.getMeters()).containsKeys(Arrays.stream(P0fFailure.Kind.values())
             .map(P0fMetrics::failureMetricName).toArray(String[]::new));
         assertThat(registry.getMeters().get("p0f_lookups").getCount()).isEqualTo(1);

@@ -80,6 +80,7 @@ class P0fWebadminIT {
             assertThat(downClient.get("lastError").asText()).isNotBlank();
             Map<String, Double> afterDown = metrics(james);
             assertThat(delta(afterUp, afterDown, "p0f_lookups_total")).isEqualTo(1.0);
+            assertThat(delta(afterUp, afterDown, "p0f_unavailable_total")).isEqualTo(1.0);
             assertThat(afterDown.entrySet().stream()
                 .filter(metric -> metric.getKey().startsWith("p0f_failures_"))
                 .mapToDouble(metric -> metric.getValue() - afterUp.getOrDefault(metric.getKey(), 0.0)).sum())
