@@ -52,6 +52,7 @@ public final class V2P0fClient implements P0fClient {
         if (config.version() != 2) {
             throw new IllegalArgumentException("V2P0fClient speaks p0f v2, the configuration asks for v" + config.version());
         }
+        NativeWarmUp.once();
         this.core = new ClientCore(config, ticker, "p0f-v2-timer");
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
             ClientCore.daemonThreads("p0f-v2"));

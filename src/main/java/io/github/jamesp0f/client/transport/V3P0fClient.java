@@ -66,6 +66,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             throw new IllegalArgumentException("maxInFlightPerConnection must be between 1 and 256, not "
                 + maxInFlightPerConnection);
         }
+        NativeWarmUp.once();
         this.core = new ClientCore(config, ticker, "p0f-timer");
         this.maxInFlight = maxInFlightPerConnection;
         this.active = new AtomicReferenceArray<>(config.maxConnections());
@@ -269,6 +270,13 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
         core.state.failed(failure);
         vacate(connection);
         for (PendingLookup p : unanswered) {
+            core.fail(p, failure);
+        }
+    }
+
+    @Override
+    public void unsent(List<PendingLookup> lookups, P0fFailure failure) {
+        for (PendingLookup p : lookups) {
             core.fail(p, failure);
         }
     }

@@ -210,9 +210,8 @@ class V3P0fClientTest {
         FakeP0fServer fake = echoing(fake()).notAccepting();
         V3P0fClient client = client(fake.socketPath(), 1);
 
-        long start = System.nanoTime();
         CompletableFuture<P0fLookup> pending = client.lookup(ip("10.0.0.1"));
-        assertThat(System.nanoTime() - start).as("lookup() returns at once").isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(pending).as("lookup() returns before p0f answers").isNotDone();
         assertTimesOut(pending);
         assertThat(fake.connectionsAccepted()).isZero();
         assertUsableAfter(fake, client);
