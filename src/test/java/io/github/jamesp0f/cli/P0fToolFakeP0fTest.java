@@ -2,11 +2,15 @@ package io.github.jamesp0f.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.testing.FakeP0fServer;
@@ -43,6 +47,21 @@ class P0fToolFakeP0fTest {
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out).startsWith("p0f answers at " + fake.socketPath());
+    }
+
+    @Test
+    void checkNotesASocketInAWorldWritableDirectory(@TempDir Path dir) throws Exception {
+        fake.answeringNoMatch();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = Files.createSymbolicLink(dir.resolve("p0f.sock"), fake.socketPath());
+
+        ToolRun run = ToolRun.of("check", "--socket", link.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).startsWith("p0f answers at " + link);
+        assertThat(run.err).isEqualTo("james-p0f: note: " + dir + " is world-writable and not sticky; p0f's README "
+            + "advises a directory such as /run/p0f that only p0f and the mail server's group can write"
+            + System.lineSeparator());
     }
 
     @Test
