@@ -155,10 +155,15 @@ class P0fInJamesIT {
             assertThat(code).as("replies %s", smtp.replies()).isEqualTo(250);
             smtp.quit();
         }
-        return awaitSubject(unique);
+        return awaitSubject(james, unique);
     }
 
-    static Mail awaitSubject(String subject) throws MessagingException {
+    private static Mail awaitSubject(String subject) throws MessagingException {
+        return awaitSubject(james, subject);
+    }
+
+    /** The delivered mail with this subject, waiting for it. */
+    static Mail awaitSubject(JamesTestServer james, String subject) throws MessagingException {
         long deadline = System.nanoTime() + JamesTestServer.DEFAULT_AWAIT.toNanos();
         while (System.nanoTime() < deadline) {
             for (Mail mail : james.mails(SampleConfigs.DELIVERED)) {

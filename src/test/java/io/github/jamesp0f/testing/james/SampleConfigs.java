@@ -42,6 +42,19 @@ public final class SampleConfigs {
             .setText(HANDLER + "/socketPath", socketPath);
     }
 
+    /**
+     * One smtpserver.xml holding several servers (one James, several handler configurations):
+     * each argument is a configuration from {@link #smtpServer}; their jmxNames are made unique.
+     */
+    public static XmlConfig smtpServers(XmlConfig... servers) {
+        StringBuilder xml = new StringBuilder("<smtpservers>");
+        for (int i = 0; i < servers.length; i++) {
+            xml.append(servers[i].copy().setText("/smtpservers/smtpserver/jmxName", "smtpserver-" + i)
+                .fragment("/smtpservers/smtpserver"));
+        }
+        return XmlConfig.parse(xml.append("</smtpservers>").toString());
+    }
+
     /** smtpserver.xml without the p0f handler: James as if the extension were not installed. */
     public static XmlConfig smtpServerWithoutExtension(int port) {
         return smtpServer(port, "/unused").remove(HANDLER);

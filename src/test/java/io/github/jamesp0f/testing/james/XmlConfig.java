@@ -171,6 +171,19 @@ public final class XmlConfig {
         return this;
     }
 
+    /** The first selected element as XML text, to paste into another configuration. */
+    public String fragment(String xpath) {
+        try {
+            StringWriter out = new StringWriter();
+            javax.xml.transform.Transformer transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.transform(new DOMSource(select(xpath)[0]), new StreamResult(out));
+            return out.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String text(String xpath) {
         return select(xpath)[0].getTextContent();
     }
