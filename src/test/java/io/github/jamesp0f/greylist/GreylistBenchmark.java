@@ -1,5 +1,9 @@
 package io.github.jamesp0f.greylist;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +43,7 @@ public final class GreylistBenchmark {
 
     public static void main(String[] args) throws Exception {
         System.out.println("Greylist benchmark: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-            + System.getProperty("java.version") + ", median of " + RUNS + " runs");
+            + System.getProperty("java.version") + ", median of " + RUNS + " runs, load average " + loadAverage());
         Triplet[] triplets = triplets(DISTINCT_TRIPLETS);
         memoryStoreDecisions(triplets);
         handlerDecisions();
@@ -192,6 +196,15 @@ public final class GreylistBenchmark {
             }
         }
         return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /** Other work on the machine skews every figure: print how busy it was. */
+    private static String loadAverage() {
+        try {
+            return new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static double seconds(long startNanos) {

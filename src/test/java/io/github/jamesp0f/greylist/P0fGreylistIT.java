@@ -1,0 +1,79 @@
+package io.github.jamesp0f.greylist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.james.JamesTestServer;
+import io.github.jamesp0f.testing.james.SmtpTestClient;
+
+/**
+ * A real James with the packaged jar, a real p0f on loopback and a crafted Windows SYN: the
+ * Windows client is greylisted, the Linux one is not.
+ */
+class P0fGreylistIT {
+
+    private static final Duration BLOCK_TIME = Duration.ofSeconds(2);
+    private static final String WINDOWS_CLIENT = "127.0.0.77";
+    private static final String LINUX_CLIENT = "127.0.0.1";
+
+    private static RealP0f p0f;
+    private static JamesTestServer james;
+
+    @BeforeAll
+    static void start() throws Exception {
+        CraftedSyn.assumeAvailable();
+        int port = JamesTestServer.freePort();
+        p0f = RealP0f.builder().watchPort(port).start();
+        CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_CLIENT));
+        james = GreylistJames.start(port, p0f.socketPath(),
+            "<os>^windows</os><blockTime>" + BLOCK_TIME.toSeconds() + "s</blockTime>");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (james != null) {
+            james.close();
+        }
+        if (p0f != null) {
+            p0f.close();
+        }
+    }
+
+    @Test
+    void windowsClientIsDeferredAtRcptAndAcceptedOnRetryAfterTheBlockTime() throws Exception {
+        String sender = "first@windows.example";
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james, WINDOWS_CLIENT)) {
+            smtp.ehlo("pc.windows.example");
+            assertThat(smtp.mailFrom(sender)).isEqualTo(250);
+            assertThat(smtp.rcptTo(GreylistJames.RECIPIENT)).isEqualTo(451);
+            assertThat(smtp.lastReply().text()).contains("4.7.1").containsIgnoringCase("try again later");
+        }
+        try (SmtpTestClient tooEarly = SmtpTestClient.connect(james, WINDOWS_CLIENT)) {
+            assertThat(tooEarly.sendMail(sender, GreylistJames.RECIPIENT, GreylistJames.MESSAGE)).isEqualTo(451);
+        }
+
+        Thread.sleep(BLOCK_TIME.toMillis() + 200);
+
+        try (SmtpTestClient retry = SmtpTestClient.connect(james, WINDOWS_CLIENT)) {
+            assertThat(retry.sendMail(sender, GreylistJames.RECIPIENT, GreylistJames.MESSAGE)).isEqualTo(250);
+        }
+        GreylistJames.awaitMailFrom(james, sender);
+    }
+
+    @Test
+    void linuxClientIsAcceptedAtOnce() throws Exception {
+        String sender = "linux@linux.example";
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james, LINUX_CLIENT)) {
+            assertThat(smtp.sendMail(sender, GreylistJames.RECIPIENT, GreylistJames.MESSAGE)).isEqualTo(250);
+        }
+        GreylistJames.awaitMailFrom(james, sender);
+    }
+}
