@@ -13,13 +13,14 @@ import io.github.jamesp0f.testing.james.XmlConfig;
 /**
  * Writes the demo James's conf/: smtpserver.xml and mailetcontainer.xml derived from the
  * project's conf-samples (so the demo runs what administrators copy), edited for the demo:
- * loopback ports, the demo's p0f socket, FreeBSD blocked, the greylisting snippet for Windows with
+ * loopback ports, the demo's p0f socket, FreeBSD blocked, the sample's greylisting recipe for Windows with
  * a short block time, mail delivered to mailboxes; plus the small files of contrib/demo/conf
  * (IMAP, webadmin, users, domains) with their @PLACEHOLDERS@ filled in.
  */
 final class DemoConfiguration {
 
     static final String DEMO_TIMEOUT = "3s";
+    static final String GREYLIST_RECIPE_START = "<handler class=\"io.github.jamesp0f.greylist.P0fGreylistHandler\">";
     static final Path TEMPLATES = Paths.get(System.getProperty("basedir", "."), "contrib", "demo", "conf");
 
     private final int smtpPort;
@@ -52,8 +53,10 @@ final class DemoConfiguration {
     }
 
     /** The sample's port-25 server on loopback, nobody on loopback allowed to relay, FreeBSD refused, Windows greylisted. */
-    XmlConfig smtpServer() {
-        XmlConfig greylist = XmlConfig.sample("greylist-snippet.xml").setText("/handler/blockTime", blockTime);
+    XmlConfig smtpServer() throws IOException {
+        XmlConfig greylist = greylistRecipe()
+            .removeIfPresent("/handler/jdbc") // this James's own memory store
+            .setText("/handler/blockTime", blockTime);
         return SampleConfigs.smtpServer(smtpPort, p0fSocket)
             .setText("/smtpservers/smtpserver/smtpGreeting", "James with james-p0f (demo)")
             .setText(SampleConfigs.HANDLER + "/blockedOperatingSystems", "FreeBSD")
@@ -62,6 +65,16 @@ final class DemoConfiguration {
             .setText(SampleConfigs.HANDLER + "/timeout", DEMO_TIMEOUT)
             .insertBefore("//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']",
                 greylist.toString().replaceFirst("^<\\?xml[^>]*\\?>", ""));
+    }
+
+    /** The "greylist Windows senders" recipe, commented out in conf-samples/smtpserver.xml. */
+    static XmlConfig greylistRecipe() throws IOException {
+        String sample = new String(Files.readAllBytes(XmlConfig.SAMPLES.resolve("smtpserver.xml")), StandardCharsets.UTF_8);
+        int start = sample.indexOf(GREYLIST_RECIPE_START);
+        if (start < 0) {
+            throw new IllegalStateException("no greylisting recipe (" + GREYLIST_RECIPE_START + ") in conf-samples/smtpserver.xml");
+        }
+        return XmlConfig.parse(sample.substring(start, sample.indexOf("</handler>", start) + "</handler>".length()));
     }
 
     /** The sample's mail processing, delivering into the demo user's mailbox; no JMAP or vacation in the demo. */
