@@ -13,6 +13,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
 
 import io.github.jamesp0f.client.P0fClientListener;
+import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 
@@ -36,6 +37,7 @@ public class P0fMetrics {
     private final Metric blocked;
     private final Metric greylistDeferred;
     private final Metric greylistPassed;
+    private final Metric unavailable;
 
     @Inject
     public P0fMetrics(MetricFactory metricFactory) {
@@ -50,6 +52,7 @@ public class P0fMetrics {
         this.blocked = metricFactory.generate(PREFIX + "blocked");
         this.greylistDeferred = metricFactory.generate(PREFIX + "greylist_deferred");
         this.greylistPassed = metricFactory.generate(PREFIX + "greylist_passed");
+        this.unavailable = metricFactory.generate(PREFIX + "unavailable");
     }
 
     /** For example {@code p0f_failures_timeout}. */
@@ -57,12 +60,22 @@ public class P0fMetrics {
         return PREFIX + "failures_" + kind.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Counts every completed lookup by outcome; give it to the client's configuration. */
+    /**
+     * Counts every completed lookup by outcome, and each time a client loses p0f (enters
+     * BACKING_OFF: an alert can fire on the first one); give it to the client's configuration.
+     */
     public P0fClientListener clientListener() {
         return new P0fClientListener() {
             @Override
             public void lookupCompleted(P0fLookup lookup, long elapsedNanos) {
                 record(lookup);
+            }
+
+            @Override
+            public void stateChanged(P0fClientStatus.State from, P0fClientStatus.State to, String reason) {
+                if (to == P0fClientStatus.State.BACKING_OFF) {
+                    unavailable.increment();
+                }
             }
         };
     }

@@ -107,12 +107,17 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     }
 
     private CompletableFuture<P0fLookup> startLookup(InetSocketAddress remote, InetSocketAddress local) {
+        // The client promises futures that complete normally; the connection must not pay if it breaks that.
         try {
-            return metrics.timed(lease.client().lookup(remote, local));
+            return metrics.timed(lease.client().lookup(remote, local))
+                .handle((lookup, error) -> lookup != null ? lookup : brokenLookup(error));
         } catch (RuntimeException e) {
-            // The client promises futures, not exceptions; the connection must not pay if it breaks that.
-            return CompletableFuture.completedFuture(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "lookup failed: " + e));
+            return CompletableFuture.completedFuture(brokenLookup(e));
         }
+    }
+
+    private static P0fLookup brokenLookup(Throwable error) {
+        return P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + error);
     }
 
     @Override

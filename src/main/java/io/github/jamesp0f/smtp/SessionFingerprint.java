@@ -61,12 +61,12 @@ public final class SessionFingerprint {
         }
 
         private P0fLookup await() {
-            P0fLookup done = lookup.getNow(null);
-            if (done != null) {
-                return done;
-            }
-            long remaining = deadlineNanos - System.nanoTime();
             try {
+                P0fLookup done = lookup.getNow(null);
+                if (done != null) {
+                    return done;
+                }
+                long remaining = deadlineNanos - System.nanoTime();
                 return lookup.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 return P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "p0f did not answer before the session needed it");

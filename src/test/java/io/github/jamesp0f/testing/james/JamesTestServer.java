@@ -21,13 +21,16 @@ import org.apache.james.modules.data.MemoryUsersRepositoryModule;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.apache.james.modules.server.NoJwtModule;
+import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.MailRepositoryProbeImpl;
+import org.apache.james.utils.WebAdminGuiceProbe;
 import org.apache.mailet.Mail;
 
 /**
- * A real in-memory James 3.8.1 (SMTP and the mailet container, no IMAP/JMAP/webadmin) inside a
+ * A real in-memory James 3.8.1 (SMTP and the mailet container; webadmin on request, no IMAP/JMAP) inside a
  * JUnit test, with the packaged james-p0f jar copied into its extensions-jars the way an
  * administrator installs it. Start one per test class where you can (about 3 s each).
  *
@@ -98,6 +101,11 @@ public final class JamesTestServer implements AutoCloseable {
 
     public GuiceJamesServer guiceServer() {
         return server;
+    }
+
+    /** The webadmin port, when the builder asked for {@link Builder#webAdmin webadmin}. */
+    public int webAdminPort() {
+        return server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
     }
 
     public <T extends org.apache.james.utils.GuiceProbe> T probe(Class<T> probe) {
@@ -196,6 +204,7 @@ public final class JamesTestServer implements AutoCloseable {
         private XmlConfig smtpServer;
         private XmlConfig mailetContainer;
         private boolean installExtension = true;
+        private List<String> webAdminRoutes;
         private InetAddress smtpAddress;
         private final Map<String, String> users = new LinkedHashMap<>();
         private final Map<String, String> confFiles = new LinkedHashMap<>();
@@ -238,6 +247,16 @@ public final class JamesTestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also starts James's webadmin on 127.0.0.1 (random port, no authentication), loading
+         * {@code extensionRoutes} (fully qualified Routes classes, e.g. from extensions-jars) the
+         * way administrators do, through webadmin.properties {@code extensions.routes}.
+         */
+        public Builder webAdmin(String... extensionRoutes) {
+            this.webAdminRoutes = List.of(extensionRoutes);
+            return this;
+        }
+
         /** James without james-p0f (for baselines): nothing in extensions-jars. */
         public Builder withoutExtension() {
             this.installExtension = false;
@@ -260,6 +279,9 @@ public final class JamesTestServer implements AutoCloseable {
                 server = GuiceJamesServer.forConfiguration(configuration)
                     .combineWith(MemoryJamesServerMain.SMTP_ONLY_MODULE)
                     .combineWith(new MemoryUsersRepositoryModule());
+                if (webAdminRoutes != null) {
+                    server = server.combineWith(new WebAdminServerModule(), new NoJwtModule());
+                }
                 server.start();
                 DataProbeImpl data = server.getProbe(DataProbeImpl.class);
                 if (!data.containsDomain(DOMAIN)) {
@@ -296,6 +318,10 @@ public final class JamesTestServer implements AutoCloseable {
             write(conf, "usersrepository.xml", "<usersrepository name=\"LocalUsers\"><algorithm>PBKDF2-SHA512</algorithm>"
                 + "<enableVirtualHosting>true</enableVirtualHosting><enableForwarding>true</enableForwarding>"
                 + "</usersrepository>");
+            if (webAdminRoutes != null) {
+                write(conf, "webadmin.properties", "enabled=true\nport=0\nhost=127.0.0.1\nhttps.enabled=false\n"
+                    + "jwt.enabled=false\nextensions.routes=" + String.join(",", webAdminRoutes) + "\n");
+            }
             for (Map.Entry<String, String> file : confFiles.entrySet()) {
                 write(conf, file.getKey(), file.getValue());
             }

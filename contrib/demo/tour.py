@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""The scripted tour of the james-p0f demo (started by run.sh, which has p0f and James running).
+
+Four SMTP conversations from loopback addresses that p0f sees as different systems, then the
+delivered mail's headers read back over IMAP, then what James's webadmin says about p0f. Prints a
+short transcript; exits 0 when every step went as expected, 1 otherwise. Python 3 standard
+library only; needs root for the crafted SYNs (craft-syn.py).
+"""
+
+import argparse
+import imaplib
+import json
+import smtplib
+import subprocess
+import sys
+import time
+import urllib.request
+
+RECIPIENT = "demo@localhost"
+WINDOWS = "127.0.0.77"
+FREEBSD = "127.0.0.78"
+LINUX = "127.0.0.1"
+
+failures = []
+
+
+def step(title):
+    print()
+    print("== " + title)
+
+
+def note(text):
+    print("   " + text)
+
+
+def check(ok, what):
+    note(("ok: " if ok else "UNEXPECTED: ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def reply_text(reply):
+    code, message = reply
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    return "%s %s" % (code, " / ".join(text.splitlines()))
+
+
+def craft(args, profile, source):
+    result = subprocess.run([sys.executable, args.craft_syn, profile, source, str(args.syn_port)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        check(False, "craft-syn.py %s %s failed: %s" % (profile, source, result.stderr.strip()))
+        return
+    note("p0f sees a crafted SYN: " + result.stdout.strip())
+    # p0f buffers capture for a few milliseconds before it knows the host.
+    time.sleep(0.3)
+
+
+def conversation(args, source, subject, extra_headers=""):
+    """One SMTP session from `source`; returns the replies to MAIL, RCPT and DATA (None if not reached)."""
+    replies = {"MAIL": None, "RCPT": None, "DATA": None}
+    smtp = smtplib.SMTP(source_address=(source, 0), timeout=30)
+    try:
+        greeting = smtp.connect("127.0.0.1", args.smtp_port)
+        note("C: connect from %s   S: %s" % (source, reply_text(greeting)))
+        smtp.ehlo("client.example")
+        replies["MAIL"] = smtp.mail("someone@example.org")
+        note("C: MAIL FROM:<someone@example.org>   S: " + reply_text(replies["MAIL"]))
+        if replies["MAIL"][0] != 250:
+            return replies
+        replies["RCPT"] = smtp.rcpt(RECIPIENT)
+        note("C: RCPT TO:<%s>   S: %s" % (RECIPIENT, reply_text(replies["RCPT"])))
+        if replies["RCPT"][0] != 250:
+            return replies
+        message = ("From: someone@example.org\r\nTo: %s\r\nSubject: %s\r\n%s\r\nHello from %s.\r\n"
+                   % (RECIPIENT, subject, extra_headers, source))
+        replies["DATA"] = smtp.data(message)
+        note("C: DATA (%s)   S: %s" % (subject, reply_text(replies["DATA"])))
+        return replies
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+
+
+def code(reply):
+    return reply[0] if reply else None
+
+
+def delivered_headers(args):
+    """Subject -> list of (name, value) of the p0f and forged headers, for every mail in the INBOX."""
+    imap = imaplib.IMAP4("127.0.0.1", args.imap_port)
+    try:
+        imap.login(args.user, args.password)
+        _, data = imap.select("INBOX", readonly=True)
+        count = int(data[0])
+        mails = {}
+        for number in range(1, count + 1):
+            _, fetched = imap.fetch(str(number), "(BODY.PEEK[HEADER])")
+            raw = fetched[0][1].decode("utf-8", "replace")
+            headers = []
+            for line in raw.replace("\r\n ", " ").replace("\r\n\t", " ").split("\r\n"):
+                if ":" in line:
+                    name, value = line.split(":", 1)
+                    headers.append((name.strip(), value.strip()))
+            subject = next((v for n, v in headers if n.lower() == "subject"), "?")
+            mails[subject] = headers
+        return mails
+    finally:
+        try:
+            imap.logout()
+        except (imaplib.IMAP4.error, OSError):
+            pass
+
+
+def p0f_headers(headers):
+    return [(n, v) for n, v in headers if n.lower().startswith("x-p0f")]
+
+
+def wait_for_mail(args, subjects, seconds=15):
+    deadline = time.time() + seconds
+    mails = {}
+    while time.time() < deadline:
+        mails = delivered_headers(args)
+        if all(subject in mails for subject in subjects):
+            break
+        time.sleep(0.5)
+    return mails
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smtp-port", type=int, default=2525)
+    parser.add_argument("--imap-port", type=int, default=1143)
+    parser.add_argument("--webadmin-port", type=int, default=8000)
+    parser.add_argument("--syn-port", type=int, default=2599)
+    parser.add_argument("--user", default=RECIPIENT)
+    parser.add_argument("--password", default="demo")
+    parser.add_argument("--block-time", type=float, default=5)
+    parser.add_argument("--craft-syn", required=True)
+    args = parser.parse_args()
+
+    step("1. A Linux client (%s, a real connection p0f fingerprints) sends a mail" % LINUX)
+    replies = conversation(args, LINUX, "1 Linux")
+    check(code(replies["DATA"]) == 250, "accepted")
+
+    step("2. A Windows client (%s) is greylisted, then accepted on retry" % WINDOWS)
+    craft(args, "windows-7", WINDOWS)
+    replies = conversation(args, WINDOWS, "2 Windows")
+    check(code(replies["RCPT"]) == 451, "deferred with 451 at RCPT (greylisted: Windows, first attempt)")
+    note("... waiting %g s (the demo's block time), as a real mail server would before retrying" % args.block_time)
+    time.sleep(args.block_time + 0.5)
+    replies = conversation(args, WINDOWS, "2 Windows")
+    check(code(replies["DATA"]) == 250, "accepted on retry")
+
+    step("3. A FreeBSD client (%s) is refused" % FREEBSD)
+    craft(args, "freebsd", FREEBSD)
+    replies = conversation(args, FREEBSD, "3 FreeBSD")
+    check(code(replies["MAIL"]) == 554 or code(replies["RCPT"]) == 554,
+          "refused with 554 (FreeBSD is in the demo's blocked operating systems)")
+
+    step("4. A client forges the p0f headers")
+    forged = 'X-P0F: os="Windows 95" distance=0\r\nX-P0F-Genre: Windows 95\r\n'
+    note("the message carries: " + forged.replace("\r\n", "  ").strip())
+    replies = conversation(args, LINUX, "4 Forged", forged)
+    check(code(replies["DATA"]) == 250, "accepted")
+
+    step("Delivered to %s, read back over IMAP (p0f headers of each mail)" % args.user)
+    mails = wait_for_mail(args, ["1 Linux", "2 Windows", "4 Forged"])
+    for subject in sorted(mails):
+        note("Subject: " + subject)
+        # The first mail in full, the others by their p0f headers only.
+        shown = mails[subject] if subject == "1 Linux" else p0f_headers(mails[subject])
+        for name, value in shown:
+            note("    %s: %s" % (name, value))
+    linux = p0f_headers(mails.get("1 Linux", []))
+    windows = p0f_headers(mails.get("2 Windows", []))
+    forged_mail = p0f_headers(mails.get("4 Forged", []))
+    check(any(n == "X-P0F-Genre" and v.startswith("Linux") for n, v in linux), "the Linux mail says Linux")
+    check(any(n == "X-P0F-Genre" and v.startswith("Windows") for n, v in windows), "the Windows mail says Windows")
+    check("3 FreeBSD" not in mails, "nothing from FreeBSD was delivered")
+    check(forged_mail and all("Windows 95" not in v for _, v in forged_mail)
+          and any(n == "X-P0F-Genre" and v.startswith("Linux") for n, v in forged_mail),
+          "the forged headers were replaced by what p0f saw")
+
+    step("What James's webadmin says about p0f")
+    try:
+        base = "http://127.0.0.1:%d" % args.webadmin_port
+        with urllib.request.urlopen(base + "/p0f/status", timeout=10) as response:
+            status = json.load(response)
+        note("GET /p0f/status -> status %s" % status.get("status"))
+        for client in status.get("clients", []):
+            note("    %s: %s since %s, %d connection(s), %d cached" % (
+                client["socket"], client["state"], client["since"], client["openConnections"],
+                client["cacheSize"]))
+        with urllib.request.urlopen(base + "/metrics", timeout=10) as response:
+            metrics = [line for line in response.read().decode().splitlines() if line.startswith("p0f_")
+                       and not line.startswith("p0f_lookup_latency") and not line.endswith(" 0.0")]
+        note("GET /metrics (p0f_*, non-zero):")
+        for line in metrics:
+            note("    " + line)
+    except OSError as e:
+        check(False, "webadmin did not answer: %s" % e)
+
+    print()
+    if failures:
+        print("The tour did NOT go as expected: " + "; ".join(failures))
+        return 1
+    print("The tour went as expected.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

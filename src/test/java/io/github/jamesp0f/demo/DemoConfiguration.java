@@ -1,0 +1,88 @@
+package io.github.jamesp0f.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import io.github.jamesp0f.testing.james.SampleConfigs;
+import io.github.jamesp0f.testing.james.XmlConfig;
+
+/**
+ * Writes the demo James's conf/: smtpserver.xml and mailetcontainer.xml derived from the
+ * project's conf-samples (so the demo runs what administrators copy), edited for the demo:
+ * loopback ports, the demo's p0f socket, FreeBSD blocked, the sample's greylisting recipe for Windows with
+ * a short block time, mail delivered to mailboxes; plus the small files of contrib/demo/conf
+ * (IMAP, webadmin, users, domains) with their @PLACEHOLDERS@ filled in.
+ */
+final class DemoConfiguration {
+
+    static final String DEMO_TIMEOUT = "3s";
+    static final String GREYLIST_RECIPE_START = "<handler class=\"io.github.jamesp0f.greylist.P0fGreylistHandler\">";
+    static final Path TEMPLATES = Paths.get(System.getProperty("basedir", "."), "contrib", "demo", "conf");
+
+    private final int smtpPort;
+    private final int imapPort;
+    private final int webAdminPort;
+    private final String p0fSocket;
+    private final String blockTime;
+
+    DemoConfiguration(int smtpPort, int imapPort, int webAdminPort, String p0fSocket, String blockTime) {
+        this.smtpPort = smtpPort;
+        this.imapPort = imapPort;
+        this.webAdminPort = webAdminPort;
+        this.p0fSocket = p0fSocket;
+        this.blockTime = blockTime;
+    }
+
+    void writeTo(Path conf) throws IOException {
+        Files.createDirectories(conf);
+        smtpServer().writeTo(conf.resolve("smtpserver.xml"));
+        mailetContainer().writeTo(conf.resolve("mailetcontainer.xml"));
+        try (DirectoryStream<Path> templates = Files.newDirectoryStream(TEMPLATES)) {
+            for (Path template : templates) {
+                String text = new String(Files.readAllBytes(template), StandardCharsets.UTF_8)
+                    .replace("@SMTP_PORT@", Integer.toString(smtpPort))
+                    .replace("@IMAP_PORT@", Integer.toString(imapPort))
+                    .replace("@WEBADMIN_PORT@", Integer.toString(webAdminPort));
+                Files.write(conf.resolve(template.getFileName().toString()), text.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** The sample's port-25 server on loopback, nobody on loopback allowed to relay, FreeBSD refused, Windows greylisted. */
+    XmlConfig smtpServer() throws IOException {
+        XmlConfig greylist = greylistRecipe()
+            .removeIfPresent("/handler/jdbc") // this James's own memory store
+            .setText("/handler/blockTime", blockTime);
+        return SampleConfigs.smtpServer(smtpPort, p0fSocket)
+            .setText("/smtpservers/smtpserver/smtpGreeting", "James with james-p0f (demo)")
+            .setText(SampleConfigs.HANDLER + "/blockedOperatingSystems", "FreeBSD")
+            // The sample's 500ms suits a mail server; the demo must also pass on a CI machine at load 15+,
+            // where 500ms lookups were seen to time out.
+            .setText(SampleConfigs.HANDLER + "/timeout", DEMO_TIMEOUT)
+            .insertBefore("//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']",
+                greylist.toString().replaceFirst("^<\\?xml[^>]*\\?>", ""));
+    }
+
+    /** The "greylist Windows senders" recipe, commented out in conf-samples/smtpserver.xml. */
+    static XmlConfig greylistRecipe() throws IOException {
+        String sample = new String(Files.readAllBytes(XmlConfig.SAMPLES.resolve("smtpserver.xml")), StandardCharsets.UTF_8);
+        int start = sample.indexOf(GREYLIST_RECIPE_START);
+        if (start < 0) {
+            throw new IllegalStateException("no greylisting recipe (" + GREYLIST_RECIPE_START + ") in conf-samples/smtpserver.xml");
+        }
+        return XmlConfig.parse(sample.substring(start, sample.indexOf("</handler>", start) + "</handler>".length()));
+    }
+
+    /** The sample's mail processing, delivering into the demo user's mailbox; no JMAP or vacation in the demo. */
+    XmlConfig mailetContainer() {
+        return XmlConfig.sample("mailetcontainer.xml")
+            .setText("/mailetcontainer/spooler/threads", "4")
+            .removeIfPresent("//mailet[@class='org.apache.james.jmap.mailet.filter.JMAPFiltering']")
+            .removeIfPresent("//mailet[@class='VacationMailet']")
+            .replaceInValues("file://", "memory://");
+    }
+}

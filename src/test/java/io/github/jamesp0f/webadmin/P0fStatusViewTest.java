@@ -1,0 +1,97 @@
+package io.github.jamesp0f.webadmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.healthcheck.Result;
+import org.apache.james.core.healthcheck.ResultStatus;
+import org.apache.james.webadmin.utils.JsonTransformer;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.jamesp0f.client.P0fClientStatus;
+import io.github.jamesp0f.client.P0fClientStatus.State;
+import io.github.jamesp0f.smtp.P0fClientSettings;
+import io.github.jamesp0f.smtp.P0fClients;
+import reactor.core.publisher.Mono;
+
+class P0fStatusViewTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant SINCE = Instant.parse("2026-11-22T03:00:00Z");
+
+    @Test
+    void connectedClientsAreHealthyAndRenderEveryField() throws Exception {
+        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        statuses.put(settings("/run/p0f/p0f.sock"), status("/run/p0f/p0f.sock", State.CONNECTED, null));
+
+        String json = new JsonTransformer().render(P0fStatusView.of(statuses));
+
+        assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree("{\"status\":\"healthy\",\"cause\":null,\"clients\":[{\"socket\":\"/run/p0f/p0f.sock\","
+            + "\"version\":3,\"state\":\"CONNECTED\",\"since\":\"2026-11-22T03:00:00Z\",\"lastError\":null,"
+            + "\"openConnections\":1,\"lookupsInFlight\":2,\"cacheSize\":3,\"timeoutMillis\":500}]}"));
+    }
+
+    @Test
+    void aClientThatCannotReachP0fMakesTheExtensionDegradedNotUnhealthy() {
+        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        statuses.put(settings("/run/p0f/p0f.sock"), status("/run/p0f/p0f.sock", State.CONNECTED, null));
+        statuses.put(settings("/run/p0f/other.sock"),
+            status("/run/p0f/other.sock", State.BACKING_OFF, "SOCKET_MISSING: no socket at /run/p0f/other.sock"));
+
+        P0fStatusView view = P0fStatusView.of(statuses);
+
+        assertThat(view.getStatus()).isEqualTo("degraded");
+        assertThat(view.getCause()).contains("p0f at /run/p0f/other.sock unreachable since 2026-11-22T03:00:00Z",
+            "SOCKET_MISSING: no socket at /run/p0f/other.sock", "mail flows without p0f fingerprints");
+        assertThat(view.getCause()).doesNotContain("/run/p0f/p0f.sock");
+    }
+
+    @Test
+    void idleAndNoClientsAreHealthy() {
+        assertThat(P0fHealth.of(List.of()).level()).isEqualTo(P0fHealth.Level.HEALTHY);
+        assertThat(P0fHealth.of(List.of(status("/s", State.IDLE, null))).level())
+            .isEqualTo(P0fHealth.Level.HEALTHY);
+        assertThat(P0fHealth.of(List.of(status("/s", State.CLOSED, null))).level())
+            .isEqualTo(P0fHealth.Level.DEGRADED);
+    }
+
+    @Test
+    void healthCheckSaysDegradedWithTheCause() {
+        P0fClients clients = mock(P0fClients.class);
+        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        statuses.put(settings("/run/p0f/p0f.sock"),
+            status("/run/p0f/p0f.sock", State.BACKING_OFF, "CONNECTION_REFUSED: nobody listens"));
+        when(clients.statuses()).thenReturn(statuses);
+
+        Result result = Mono.from(new P0fHealthCheck(clients).check()).block();
+
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.DEGRADED);
+        assertThat(result.getComponentName().getName()).isEqualTo("p0f");
+        assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause).contains("CONNECTION_REFUSED"));
+    }
+
+    private static P0fClientStatus status(String socket, State state, String lastError) {
+        return new P0fClientStatus(Paths.get(socket), 3, state, SINCE, lastError, 1, 2, 3);
+    }
+
+    private static P0fClientSettings settings(String socket) {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty(P0fClientSettings.SOCKET_PATH, socket);
+        try {
+            return P0fClientSettings.parse(config);
+        } catch (ConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.jamesp0f.webadmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.james.JamesTestServer;
+import io.github.jamesp0f.testing.james.SampleConfigs;
+import io.github.jamesp0f.testing.james.SmtpTestClient;
+
+/**
+ * The status route and the metrics in a real in-memory James 3.8.1, with the packaged jar in
+ * extensions-jars and the route named in webadmin.properties, against a real p0f that is then
+ * stopped: the route reports the state, the numbers move with the mail, mail keeps flowing.
+ */
+class P0fWebadminIT {
+
+    private static final String STATUS_ROUTES = "io.github.jamesp0f.webadmin.P0fStatusRoutes";
+    private static final String METRICS_ROUTES = "org.apache.james.webadmin.dropwizard.MetricsRoutes";
+    private static final String RECIPIENT = "rcpt@" + JamesTestServer.DOMAIN;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void routeAndMetricsFollowP0fUpAndDown() throws Exception {
+        RealP0f.assumeAvailable();
+        try (RealP0f p0f = RealP0f.builder().start();
+             JamesTestServer james = JamesTestServer.builder()
+                 .smtpServer(SampleConfigs.smtpServer(p0f.watchedPort(), p0f.socketPath().toString())
+                     // Every mail asks p0f, so that its absence shows at once.
+                     .setText(SampleConfigs.HANDLER + "/cacheTtl", "0"))
+                 .mailetContainer(SampleConfigs.mailetContainer())
+                 .user(RECIPIENT, "secret")
+                 .webAdmin(STATUS_ROUTES, METRICS_ROUTES)
+                 .start()) {
+
+            String socket = p0f.socketPath().toString();
+            JsonNode idle = get(james, "/p0f/status");
+            assertThat(idle.get("status").asText()).isEqualTo("healthy");
+            assertThat(idle.get("clients")).hasSize(1);
+            assertThat(idle.get("clients").get(0).get("socket").asText()).isEqualTo(socket);
+            assertThat(idle.get("clients").get(0).get("version").asInt()).isEqualTo(3);
+            Map<String, Double> before = metrics(james);
+
+            assertThat(send(james, "up")).isEqualTo(250);
+            james.awaitMails(SampleConfigs.DELIVERED, 1);
+
+            JsonNode up = get(james, "/p0f/status");
+            JsonNode upClient = up.get("clients").get(0);
+            assertThat(up.get("status").asText()).isEqualTo("healthy");
+            assertThat(upClient.get("state").asText()).isEqualTo("CONNECTED");
+            assertThat(upClient.get("openConnections").asInt()).isPositive();
+            assertThat(upClient.get("since").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+            Map<String, Double> afterUp = metrics(james);
+            assertThat(delta(before, afterUp, "p0f_lookups_total")).isEqualTo(1.0);
+            assertThat(delta(before, afterUp, "p0f_matches_total")).isEqualTo(1.0);
+            assertThat(delta(before, afterUp, "p0f_lookup_latency_count")).isEqualTo(1.0);
+
+            p0f.close();
+            assertThat(send(james, "down")).as("mail flows without p0f").isEqualTo(250);
+            james.awaitMails(SampleConfigs.DELIVERED, 2);
+
+            JsonNode down = get(james, "/p0f/status");
+            JsonNode downClient = down.get("clients").get(0);
+            assertThat(down.get("status").asText()).isEqualTo("degraded");
+            assertThat(down.get("cause").asText()).contains(socket, "mail flows");
+            assertThat(downClient.get("state").asText()).isEqualTo("BACKING_OFF");
+            assertThat(downClient.get("lastError").asText()).isNotBlank();
+            Map<String, Double> afterDown = metrics(james);
+            assertThat(delta(afterUp, afterDown, "p0f_lookups_total")).isEqualTo(1.0);
+            assertThat(delta(afterUp, afterDown, "p0f_unavailable_total")).isEqualTo(1.0);
+            assertThat(afterDown.entrySet().stream()
+                .filter(metric -> metric.getKey().startsWith("p0f_failures_"))
+                .mapToDouble(metric -> metric.getValue() - afterUp.getOrDefault(metric.getKey(), 0.0)).sum())
+                .as("one failure counted, whatever its kind: %s", afterDown).isEqualTo(1.0);
+        }
+    }
+
+    /** James 3.8.1 builds extension modules in a child injector: a HealthCheck added there stops James. */
+    @Test
+    void anExtensionModuleCannotAddAHealthCheckIn381() {
+        assertThatThrownBy(() -> JamesTestServer.builder()
+            .smtpServer(SampleConfigs.smtpServer(JamesTestServer.freePort(), "/run/p0f/unused.sock"))
+            .mailetContainer(SampleConfigs.mailetContainer())
+            .webAdmin(STATUS_ROUTES)
+            .confFile("extensions.properties", "guice.extension.module=io.github.jamesp0f.webadmin.P0fHealthCheckModule\n")
+            .start()
+            .close())
+            .hasStackTraceContaining("Set<HealthCheck> was bound multiple times");
+    }
+
+    private static int send(JamesTestServer james, String subject) {
+        try (SmtpTestClient client = SmtpTestClient.connect(james, "127.0.0.1")) {
+            return client.sendMail("sender@example.org", RECIPIENT, "Subject: " + subject + "\r\n\r\nhello\r\n");
+        }
+    }
+
+    private static JsonNode get(JamesTestServer james, String path) throws IOException {
+        return JSON.readTree(fetch(james, path));
+    }
+
+    /** James's Prometheus text: metric name to value, comments skipped. */
+    private static Map<String, Double> metrics(JamesTestServer james) throws IOException {
+        Map<String, Double> metrics = new HashMap<>();
+        for (String line : fetch(james, "/metrics").split("\n")) {
+            if (line.startsWith("p0f_")) {
+                String[] parts = line.split(" ");
+                metrics.put(parts[0], Double.parseDouble(parts[1]));
+            }
+        }
+        return metrics;
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+        assertThat(after).as("metrics").containsKey(name);
+        return after.get(name) - before.getOrDefault(name, 0.0);
+    }
+
+    private static String fetch(JamesTestServer james, String path) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection)
+            new URL("http://127.0.0.1:" + james.webAdminPort() + path).openConnection();
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(10_000);
+        try (InputStream in = connection.getInputStream()) {
+            assertThat(connection.getResponseCode()).as("GET %s", path).isEqualTo(200);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            connection.disconnect();
+        }
+    }
+}
