@@ -71,6 +71,7 @@ final class BenchCommand implements Command {
         P0fClientConfig config = ClientOptions.build(options.configBuilder()
             .maxConnections(connections).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO));
 
+        UnixSockets.load();
         try (P0fClient client = P0fClient.create(config)) {
             P0fLookup probe = request.run(client, options.timeout());
             if (probe.status() == P0fLookup.Status.FAILED) {

@@ -39,6 +39,7 @@ final class CheckCommand implements Command {
         for (String note : SocketPathCheck.inspect(options.socket())) {
             err.println(P0fTool.NAME + ": " + note);
         }
+        UnixSockets.load();
         P0fLookup lookup;
         double millis;
         try (P0fClient client = P0fClient.create(ClientOptions.build(options.configBuilder()

@@ -38,7 +38,8 @@ final class FailureWords {
                 return "the client was closed: " + failure.message();
             case IO_ERROR:
             default:
-                return "I/O error on " + socket + ": " + failure.message();
+                return "the connection to " + socket + " broke without an answer: not a p0f socket, or p0f died "
+                    + "(see its log) (" + failure.message() + ")";
         }
     }
 }

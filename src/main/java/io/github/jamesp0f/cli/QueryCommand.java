@@ -44,6 +44,7 @@ final class QueryCommand implements Command {
         ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
         LookupRequest request = LookupRequest.of("ADDRESS", arguments.operands().get(0),
             arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), options.version());
+        UnixSockets.load();
         // One lookup: one connection, nothing to cache.
         P0fLookup lookup;
         try (P0fClient client = P0fClient.create(ClientOptions.build(

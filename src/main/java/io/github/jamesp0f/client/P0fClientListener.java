@@ -3,7 +3,8 @@ package io.github.jamesp0f.client;
 /**
  * Hears what the client does, so that the host application can count and log it in its own
  * idiom (James's MetricFactory and slf4j, the command-line tool's stderr). Called on the client's
- * own threads: implementations must be quick and must not throw.
+ * own threads, or on the caller's for outcomes known at once (cache hits, lookups failed fast):
+ * implementations must be quick and must not throw.
  */
 public interface P0fClientListener {
 

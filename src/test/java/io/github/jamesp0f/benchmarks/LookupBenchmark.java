@@ -1,10 +1,7 @@
 package io.github.jamesp0f.benchmarks;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +56,7 @@ public class LookupBenchmark {
         Path socket;
         if ("real".equals(p0f)) {
             realP0f = RealP0f.builder().start();
-            synFrom127001(realP0f.watchedPort());
+            realP0f.connectFrom(address);
             CraftedSyn.awaitOsKnown(realP0f.socketPath(), address, Duration.ofSeconds(5));
             socket = realP0f.socketPath();
         } else {
@@ -91,14 +88,6 @@ public class LookupBenchmark {
         }
         if (fakeP0f != null) {
             fakeP0f.close();
-        }
-    }
-
-    private static void synFrom127001(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 2000);
-        } catch (ConnectException e) {
-            // Nobody listens: p0f has the SYN all the same.
         }
     }
 }

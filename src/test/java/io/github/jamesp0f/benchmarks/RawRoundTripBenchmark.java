@@ -4,10 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -54,11 +51,7 @@ public class RawRoundTripBenchmark {
     public void start() throws IOException {
         p0f = RealP0f.builder().start();
         InetAddress address = InetAddress.getByName("127.0.0.1");
-        try (Socket syn = new Socket()) {
-            syn.connect(new InetSocketAddress(address, p0f.watchedPort()), 2000);
-        } catch (ConnectException e) {
-            // Nobody listens: p0f has the SYN all the same.
-        }
+        p0f.connectFrom(address);
         CraftedSyn.awaitOsKnown(p0f.socketPath(), address, Duration.ofSeconds(5));
         query = RawP0fQuery.encode(address);
         socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(p0f.socketPath()));

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,6 +235,22 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     public List<Integer> watchedPorts() {
         return watchedPorts;
+    }
+
+    /**
+     * Opens and closes a real TCP connection from {@code source} to the watched port (to 127.0.0.1,
+     * or to ::1 from an IPv6 source), so that p0f sees this machine's own SYN from that address.
+     * Nobody needs to listen: a refused connection still sent its SYN. p0f ignores the real
+     * connections of 127.0.0.64/26, which keep their crafted fingerprints.
+     */
+    public void connectFrom(InetAddress source) throws IOException {
+        InetAddress destination = source instanceof Inet6Address ? source : InetAddress.getByName("127.0.0.1");
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress(destination, watchedPort()), 2000);
+        } catch (ConnectException e) {
+            // Nobody listening is fine: p0f judges the SYN.
+        }
     }
 
     /** Where {@link CraftedSyn} sends SYNs; nothing needs to listen there. */

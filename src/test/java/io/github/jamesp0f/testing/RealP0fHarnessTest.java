@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,7 @@ class RealP0fHarnessTest {
     void realConnectionFromLoopbackIsLinux() throws Exception {
         InetAddress client = InetAddress.getByName("127.0.0.1");
         try (ServerSocket server = listenOnWatchedPort()) {
-            connect(client, server.getLocalPort());
+            P0F.connectFrom(client);
         }
 
         RawP0fQuery.Answer answer = CraftedSyn.awaitOsKnown(P0F.socketPath(), client, WAIT);
@@ -79,8 +77,8 @@ class RealP0fHarnessTest {
         InetAddress plain = InetAddress.getByName("127.0.0.20");
 
         try (ServerSocket server = listenOnWatchedPort()) {
-            connect(crafted, server.getLocalPort());
-            connect(plain, server.getLocalPort());
+            P0F.connectFrom(crafted);
+            P0F.connectFrom(plain);
         }
 
         // The plain address is outside 127.0.0.64/26, so p0f saw its real (Linux) SYN; once p0f has
@@ -94,7 +92,7 @@ class RealP0fHarnessTest {
         InetAddress ipv6Loopback = InetAddress.getByName("::1");
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(ipv6Loopback, P0F.watchedPort()));
-            connect(ipv6Loopback, server.getLocalPort());
+            P0F.connectFrom(ipv6Loopback);
         }
 
         // p0f has no signature for Linux's IPv6 loopback SYN (it carries a flow label): it knows the
@@ -149,15 +147,5 @@ class RealP0fHarnessTest {
         ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), P0F.watchedPort()));
         return server;
-    }
-
-    private static void connect(InetAddress from, int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(from, 0));
-            InetAddress to = from.getAddress().length == 16 ? from : InetAddress.getByName("127.0.0.1");
-            socket.connect(new InetSocketAddress(to, port), 2000);
-        } catch (ConnectException e) {
-            // Nobody listening is fine: p0f judges the SYN.
-        }
     }
 }

@@ -64,9 +64,12 @@ public final class V3Codec {
      * The caller makes sure that many bytes are there.
      */
     public static P0fLookup decode(ByteBuffer in) throws P0fProtocolException {
-        ByteBuffer b = in.slice().order(ByteOrder.nativeOrder());
-        in.position(in.position() + RESPONSE_SIZE);
-        int magic = b.getInt(0);
+        // Absolute reads from the answer's start: no slice to allocate when the buffer is already
+        // in the host's byte order, as the client's own buffers are.
+        ByteBuffer b = in.order() == ByteOrder.nativeOrder() ? in : in.duplicate().order(ByteOrder.nativeOrder());
+        int at = in.position();
+        in.position(at + RESPONSE_SIZE);
+        int magic = b.getInt(at);
         if (magic != RESPONSE_MAGIC) {
             throw new P0fProtocolException(magic == Integer.reverseBytes(RESPONSE_MAGIC)
                 ? "p0f v3 answer has its magic in the other byte order (" + WireText.hex(magic)
@@ -74,10 +77,10 @@ public final class V3Codec {
                 : "not a p0f v3 answer: magic " + WireText.hex(magic) + ", expected " + WireText.hex(RESPONSE_MAGIC)
                     + " (is this a p0f 3 API socket?)");
         }
-        int status = b.getInt(4);
+        int status = b.getInt(at + 4);
         switch (status) {
             case STATUS_OK:
-                return P0fLookup.match(fingerprint(b));
+                return P0fLookup.match(fingerprint(b, at));
             case STATUS_NOMATCH:
                 return P0fLookup.noMatch();
             case STATUS_BADQUERY:
@@ -88,25 +91,26 @@ public final class V3Codec {
         }
     }
 
-    private static Fingerprint fingerprint(ByteBuffer b) {
+    private static Fingerprint fingerprint(ByteBuffer b, int at) {
+        LabelCache labels = LabelCache.forThisThread();
         return Fingerprint.builder(3)
-            .firstSeen(unsigned(b.getInt(8)))
-            .lastSeen(unsigned(b.getInt(12)))
-            .totalConnections(unsigned(b.getInt(16)))
-            .uptimeMinutes(unsigned(b.getInt(20)))
-            .upModDays(unsigned(b.getInt(24)))
-            .lastNat(unsigned(b.getInt(28)))
-            .lastChange(unsigned(b.getInt(32)))
+            .firstSeen(unsigned(b.getInt(at + 8)))
+            .lastSeen(unsigned(b.getInt(at + 12)))
+            .totalConnections(unsigned(b.getInt(at + 16)))
+            .uptimeMinutes(unsigned(b.getInt(at + 20)))
+            .upModDays(unsigned(b.getInt(at + 24)))
+            .lastNat(unsigned(b.getInt(at + 28)))
+            .lastChange(unsigned(b.getInt(at + 32)))
             // s16 in the struct, but p0f stores an unknown distance as 255 (see the notes).
-            .distance(b.getShort(36))
-            .badSoftware(b.get(38) & 0xff)
-            .osMatchQuality(b.get(39) & 0xff)
-            .osName(WireText.fixedString(b, 40, STRING_SIZE))
-            .osFlavor(WireText.fixedString(b, 72, STRING_SIZE))
-            .httpName(WireText.fixedString(b, 104, STRING_SIZE))
-            .httpFlavor(WireText.fixedString(b, 136, STRING_SIZE))
-            .linkType(WireText.fixedString(b, 168, STRING_SIZE))
-            .language(WireText.fixedString(b, 200, STRING_SIZE))
+            .distance(b.getShort(at + 36))
+            .badSoftware(b.get(at + 38) & 0xff)
+            .osMatchQuality(b.get(at + 39) & 0xff)
+            .osName(labels.read(b, at + 40, STRING_SIZE))
+            .osFlavor(labels.read(b, at + 72, STRING_SIZE))
+            .httpName(labels.read(b, at + 104, STRING_SIZE))
+            .httpFlavor(labels.read(b, at + 136, STRING_SIZE))
+            .linkType(labels.read(b, at + 168, STRING_SIZE))
+            .language(labels.read(b, at + 200, STRING_SIZE))
             .build();
     }
 

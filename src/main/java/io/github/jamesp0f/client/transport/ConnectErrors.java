@@ -23,7 +23,7 @@ final class ConnectErrors {
                 + " does not exist (is p0f running with -s " + socket + "?)");
         }
         if (text.contains("connection refused")) {
-            if (Files.exists(socket) && !Files.isDirectory(socket) && isRegularFile(socket)) {
+            if (Files.isRegularFile(socket)) {
                 return new P0fFailure(P0fFailure.Kind.CONNECTION_REFUSED, socket
                     + " exists but is a plain file, not p0f's socket");
             }
@@ -34,10 +34,12 @@ final class ConnectErrors {
             return new P0fFailure(P0fFailure.Kind.PERMISSION_DENIED, "permission denied on " + socket
                 + ": this process may not open the socket or its directory (check their owner, group and mode)");
         }
-        return new P0fFailure(P0fFailure.Kind.IO_ERROR, "cannot connect to p0f at " + socket + ": " + e);
+        return new P0fFailure(P0fFailure.Kind.IO_ERROR, "cannot connect to p0f at " + socket + ": " + describe(e));
     }
 
-    private static boolean isRegularFile(Path p) {
-        return Files.isRegularFile(p);
+    /** What went wrong in plain words: the message, without the exception's class name. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
     }
 }

@@ -52,6 +52,7 @@ public final class V2P0fClient implements P0fClient {
         if (config.version() != 2) {
             throw new IllegalArgumentException("V2P0fClient speaks p0f v2, the configuration asks for v" + config.version());
         }
+        NativeWarmUp.once();
         this.core = new ClientCore(config, ticker, "p0f-v2-timer");
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
             ClientCore.daemonThreads("p0f-v2"));
@@ -82,7 +83,7 @@ public final class V2P0fClient implements P0fClient {
             ask(new PendingLookup(remoteAddress, future, start, start + core.timeoutNanos, false), query);
             return future;
         } catch (RuntimeException e) {
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e), start);
+            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + ConnectErrors.describe(e)), start);
         }
     }
 
@@ -177,7 +178,7 @@ public final class V2P0fClient implements P0fClient {
             failAndBackOff(p, core.timeoutFailure());
             return;
         } catch (IOException | RuntimeException e) {
-            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f v2 at " + core.config.socketPath() + ": " + e));
+            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f v2 at " + core.config.socketPath() + ": " + ConnectErrors.describe(e)));
             return;
         }
         try {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -23,9 +26,10 @@ import io.github.jamesp0f.client.protocol.V3Codec;
  * One persistent connection to p0f's v3 API, with queries pipelined on it.
  *
  * <p>Callers write their 21-byte query themselves, without blocking (the channel is non-blocking;
- * the in-flight bound keeps the queries far below what the socket buffers hold). The
- * connection's own thread connects, then reads answers and pairs each with the oldest query
- * still owed one. A query keeps its place after its lookup timed out or was cancelled, so that
+ * the in-flight bound keeps the queries far below what the socket buffers hold). Callers never
+ * wait on each other: each queues its lookup, and whichever caller finds nobody writing writes
+ * every query queued so far in one go. The connection's own thread connects, then reads answers
+ * and pairs each with the oldest query still owed one. A query keeps its place after its lookup timed out or was cancelled, so that
  * its late answer is read and dropped.
  *
  * <p>The channel is closed only when no answer is owed (p0f dies of SIGPIPE when it writes to a
@@ -44,16 +48,30 @@ final class V3Connection {
         /** The connection cannot serve any more: fail what it holds with {@code failure}. */
         void lost(V3Connection connection, List<PendingLookup> unanswered, P0fFailure failure);
 
+        /** Lookups that came too late to be sent: the connection was closing or lost. */
+        void unsent(List<PendingLookup> lookups, P0fFailure failure);
+
         /** The connection's channel is closed and its thread about to end. */
         void closed(V3Connection connection);
     }
 
     private static final int READ_BATCH = 64;
+    /** A p0f answers in microseconds: this long without a byte means nothing more is coming. */
+    private static final long DISCARD_QUIET_MILLIS = 200;
 
     private final Path socketPath;
     private final Owner owner;
     private final int maxInFlight;
     private final Thread thread;
+
+    /** Lookups handed in by callers, not yet queued for writing. */
+    private final ConcurrentLinkedQueue<PendingLookup> incoming = new ConcurrentLinkedQueue<>();
+    /** True while one caller moves {@link #incoming} to the socket. */
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** Lookups handed in and not yet answered (timed-out and cancelled ones included). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Lookups paired with the answers of one read; connection thread only. */
+    private final PendingLookup[] answeredBatch = new PendingLookup[READ_BATCH];
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Queries sent or about to be, oldest first, each waiting for its answer. Guarded by lock. */
@@ -66,8 +84,10 @@ final class V3Connection {
     private AFUNIXSocketChannel channel;
     private volatile Selector selector;
     private volatile boolean connected;
-    /** Takes no new lookups; closes once nothing is owed. Guarded by lock. */
-    private boolean retired;
+    /** Takes no new lookups; closes once nothing is owed. Written under lock. */
+    private volatile boolean retired;
+    /** Why lookups that come too late fail; set when closing or lost. Guarded by lock. */
+    private P0fFailure refusal;
     /** The client closes: write nothing more, drain until drainDeadline. Guarded by lock. */
     private boolean closing;
     private long drainDeadlineNanos;
@@ -75,6 +95,8 @@ final class V3Connection {
     private long answersRead;
     private volatile boolean flushWanted;
     private volatile IOException writeError;
+    /** An answer made no sense; connection thread only. */
+    private boolean outOfStep;
 
     V3Connection(Path socketPath, Owner owner, int maxInFlight, String name) {
         this.socketPath = socketPath;
@@ -92,37 +114,62 @@ final class V3Connection {
         thread.start();
     }
 
-    /** Queues and writes {@code p}'s query; never blocks on the socket. */
+    /** Queues {@code p}'s query and sees it written; never blocks on the socket or on other callers. */
     Submitted submit(PendingLookup p) {
-        lock.lock();
-        try {
-            if (retired) {
-                return Submitted.UNAVAILABLE;
+        if (retired) {
+            return Submitted.UNAVAILABLE;
+        }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            return Submitted.FULL;
+        }
+        incoming.offer(p);
+        pump();
+        return Submitted.SENT;
+    }
+
+    /**
+     * Moves queued lookups into the owed queue and their queries onto the socket. One caller at a
+     * time does it; a caller finding another at it leaves, and the one at it looks again before
+     * leaving, so that nothing queued is left behind.
+     */
+    private void pump() {
+        while (!incoming.isEmpty() && writing.compareAndSet(false, true)) {
+            List<PendingLookup> refused = null;
+            P0fFailure why = null;
+            lock.lock();
+            try {
+                PendingLookup p;
+                if (refusal != null) {
+                    refused = new ArrayList<>();
+                    why = refusal;
+                    while ((p = incoming.poll()) != null) {
+                        refused.add(p);
+                    }
+                } else {
+                    out.compact();
+                    while ((p = incoming.poll()) != null) {
+                        V3Codec.encodeQuery(p.address, out);
+                        owed.addLast(p);
+                    }
+                    out.flip();
+                    if (connected) {
+                        writeOut();
+                    }
+                }
+            } finally {
+                lock.unlock();
+                writing.set(false);
             }
-            if (owed.size() >= maxInFlight) {
-                return Submitted.FULL;
+            if (refused != null) {
+                owner.unsent(refused, why);
             }
-            out.compact();
-            V3Codec.encodeQuery(p.address, out);
-            out.flip();
-            owed.addLast(p);
-            if (connected) {
-                writeOut();
-            }
-            return Submitted.SENT;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Lookups owed an answer, timed-out and cancelled ones included. */
     int inFlight() {
-        lock.lock();
-        try {
-            return owed.size();
-        } finally {
-            lock.unlock();
-        }
+        return inFlight.get();
     }
 
     boolean isConnected() {
@@ -172,7 +219,12 @@ final class V3Connection {
         try {
             retired = true;
             closing = true;
+            refusal = new P0fFailure(P0fFailure.Kind.CLOSED, "the p0f client is closed");
             drainDeadlineNanos = System.nanoTime() + drainNanos;
+            PendingLookup late;
+            while ((late = incoming.poll()) != null) {
+                waiting.add(late);
+            }
             for (PendingLookup p : owed) {
                 if (!p.isDone()) {
                     waiting.add(p);
@@ -202,7 +254,8 @@ final class V3Connection {
                 loop();
             }
         } catch (IOException | RuntimeException e) {
-            lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f connection at " + socketPath + " failed: " + e));
+            lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "the connection to p0f at " + socketPath
+                + " broke: " + ConnectErrors.describe(e)));
         } finally {
             closeChannelQuietly();
             Selector s = selector;
@@ -262,7 +315,12 @@ final class V3Connection {
             if (waitMillis < 0) {
                 return;
             }
-            selector.select(waitMillis);
+            if (waitMillis == 0) {
+                // Not select(0): junixsocket's selector polls with a zero timeout then, and spins.
+                selector.select();
+            } else {
+                selector.select(waitMillis);
+            }
             selector.selectedKeys().clear();
             IOException failedWrite = writeError;
             if (failedWrite != null) {
@@ -274,13 +332,46 @@ final class V3Connection {
                 flush(key);
             }
             if (!readAnswers()) {
+                if (outOfStep) {
+                    discardOwed();
+                }
                 return;
             }
         }
     }
 
-    /** How long to wait for more; -1 when the connection should close now. */
+    /**
+     * After an answer that made no sense, the stream is out of step, but if the peer is a p0f
+     * it still owes answers: read and drop as many bytes as it owes, until it falls quiet, so
+     * that closing does not kill it with SIGPIPE.
+     */
+    private void discardOwed() throws IOException {
+        long owedBytes;
+        lock.lock();
+        try {
+            owedBytes = (bytesWritten / V3Codec.QUERY_SIZE - answersRead) * V3Codec.RESPONSE_SIZE;
+        } finally {
+            lock.unlock();
+        }
+        owedBytes -= in.position();
+        in.clear();
+        while (owedBytes > 0 && selector.select(DISCARD_QUIET_MILLIS) > 0) {
+            selector.selectedKeys().clear();
+            int n = channel.read(in);
+            if (n < 0) {
+                return;
+            }
+            owedBytes -= n;
+            in.clear();
+        }
+    }
+
+    /** How long to wait for more: 0 for as long as it takes, -1 when the connection should close now. */
     private long drainWaitMillis() {
+        if (!retired) {
+            // The common case, read without the lock the callers write under.
+            return 0;
+        }
         lock.lock();
         try {
             boolean nothingOwed = answersRead == bytesWritten / V3Codec.QUERY_SIZE;
@@ -314,6 +405,7 @@ final class V3Connection {
     /** Reads what p0f sent and hands each whole answer on; false when the connection is over. */
     private boolean readAnswers() throws IOException {
         while (true) {
+            int room = in.remaining();
             int n = channel.read(in);
             if (n < 0) {
                 lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f at " + socketPath
@@ -325,13 +417,15 @@ final class V3Connection {
             }
             in.flip();
             try {
-                while (in.remaining() >= V3Codec.RESPONSE_SIZE) {
-                    PendingLookup p = nextOwed();
-                    if (p == null) {
-                        lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, "p0f at " + socketPath
-                            + " sent an answer to no query"));
-                        return false;
-                    }
+                int answers = in.remaining() / V3Codec.RESPONSE_SIZE;
+                if (answers > 0 && !pairAnswers(answers)) {
+                    lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, "p0f at " + socketPath
+                        + " sent an answer to no query"));
+                    return false;
+                }
+                for (int i = 0; i < answers; i++) {
+                    PendingLookup p = answeredBatch[i];
+                    answeredBatch[i] = null;
                     P0fLookup result;
                     try {
                         result = V3Codec.decode(in);
@@ -339,7 +433,13 @@ final class V3Connection {
                         // Out of step for good: whatever follows cannot be paired with a query.
                         List<PendingLookup> rest = new ArrayList<>();
                         rest.add(p);
-                        lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, socketPath + ": " + e.getMessage()), rest);
+                        for (int j = i + 1; j < answers; j++) {
+                            rest.add(answeredBatch[j]);
+                            answeredBatch[j] = null;
+                        }
+                        lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, socketPath + ": " + e.getMessage()),
+                            rest);
+                        outOfStep = true;
                         return false;
                     }
                     owner.answered(p, result);
@@ -347,20 +447,29 @@ final class V3Connection {
             } finally {
                 in.compact();
             }
+            if (n < room) {
+                // The socket had no more; reading again would only cost a system call to learn so.
+                return true;
+            }
         }
     }
 
-    private PendingLookup nextOwed() {
+    /** Takes the {@code count} oldest owed lookups into {@link #answeredBatch}, in one go; false if fewer were asked. */
+    private boolean pairAnswers(int count) {
         lock.lock();
         try {
-            if (answersRead >= bytesWritten / V3Codec.QUERY_SIZE) {
-                return null;
+            if (answersRead + count > bytesWritten / V3Codec.QUERY_SIZE) {
+                return false;
             }
-            answersRead++;
-            return owed.pollFirst();
+            answersRead += count;
+            for (int i = 0; i < count; i++) {
+                answeredBatch[i] = owed.pollFirst();
+            }
         } finally {
             lock.unlock();
         }
+        inFlight.addAndGet(-count);
+        return true;
     }
 
     private void lostConnection(P0fFailure failure) {
@@ -371,8 +480,15 @@ final class V3Connection {
         lock.lock();
         try {
             retired = true;
+            if (refusal == null) {
+                refusal = failure;
+            }
             unanswered.addAll(owed);
             owed.clear();
+            PendingLookup late;
+            while ((late = incoming.poll()) != null) {
+                unanswered.add(late);
+            }
         } finally {
             lock.unlock();
         }

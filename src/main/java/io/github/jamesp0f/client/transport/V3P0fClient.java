@@ -35,8 +35,14 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
      * what a unix socket takes before a write would block (278 here, with p0f not even reading).
      */
     public static final int DEFAULT_MAX_IN_FLIGHT = 128;
-    /** The longest close() waits for answers still owed before closing anyway. */
-    private static final long MIN_CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The least close() waits for connections to read the answers still owed. */
+    private static final long MIN_CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a closed client's connections keep reading answers owed by a stalled p0f, in the
+     * background, before closing anyway: a p0f frozen longer than this dies of SIGPIPE when it
+     * resumes, but no thread or socket lingers forever.
+     */
+    private static final long BACKGROUND_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final ClientCore core;
     private final int maxInFlight;
@@ -60,6 +66,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             throw new IllegalArgumentException("maxInFlightPerConnection must be between 1 and 256, not "
                 + maxInFlightPerConnection);
         }
+        NativeWarmUp.once();
         this.core = new ClientCore(config, ticker, "p0f-timer");
         this.maxInFlight = maxInFlightPerConnection;
         this.active = new AtomicReferenceArray<>(config.maxConnections());
@@ -82,7 +89,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             return future;
         } catch (RuntimeException e) {
             // Nothing escapes to the caller, whatever went wrong in here.
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e), start);
+            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + ConnectErrors.describe(e)), start);
         }
     }
 
@@ -112,14 +119,13 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             return;
         }
         core.close();
-        long drain = Math.max(MIN_CLOSE_DRAIN_NANOS, 2 * core.timeoutNanos);
         List<V3Connection> closing = new ArrayList<>(all);
         for (V3Connection c : closing) {
-            for (PendingLookup p : c.close(drain)) {
+            for (PendingLookup p : c.close(BACKGROUND_DRAIN_NANOS)) {
                 core.fail(p, core.closedFailure());
             }
         }
-        long deadline = System.nanoTime() + drain + TimeUnit.MILLISECONDS.toNanos(200);
+        long deadline = System.nanoTime() + Math.max(MIN_CLOSE_WAIT_NANOS, 2 * core.timeoutNanos);
         try {
             for (V3Connection c : closing) {
                 c.awaitClosed(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
@@ -264,6 +270,13 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
         core.state.failed(failure);
         vacate(connection);
         for (PendingLookup p : unanswered) {
+            core.fail(p, failure);
+        }
+    }
+
+    @Override
+    public void unsent(List<PendingLookup> lookups, P0fFailure failure) {
+        for (PendingLookup p : lookups) {
             core.fail(p, failure);
         }
     }
