@@ -1,5 +1,11 @@
 package io.github.jamesp0f.greylist;
 
+import static io.github.jamesp0f.config.ConfigValues.bool;
+import static io.github.jamesp0f.config.ConfigValues.caseInsensitiveRegex;
+import static io.github.jamesp0f.config.ConfigValues.duration;
+import static io.github.jamesp0f.config.ConfigValues.text;
+import static io.github.jamesp0f.config.ConfigValues.wholeNumber;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -8,12 +14,11 @@ import java.util.regex.PatternSyntaxException;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.util.DurationParser;
 
 /**
  * Everything P0fGreylistHandler reads from its {@code <handler>} element, parsed and validated
  * here only. A bad value is refused at startup with a message naming the element.
- * Durations take James's units and must name one ("300s", "5m", "4h", "36d").
+ * Durations must name their unit ("300s", "5m", "4h", "36d").
  */
 public final class GreylistConfig {
 
@@ -30,7 +35,6 @@ public final class GreylistConfig {
     static final String JDBC = "jdbc";
 
     public static final Duration DEFAULT_STORE_RETRY_DELAY = Duration.ofSeconds(5);
-    private static final Pattern BARE_NUMBER = Pattern.compile("\\d+");
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,50}");
 
     private final GreylistCriteria criteria;
@@ -52,8 +56,8 @@ public final class GreylistConfig {
 
     public static GreylistConfig parse(Configuration config) throws ConfigurationException {
         GreylistCriteria criteria = new GreylistCriteria(
-            regex(config, OS), regex(config, LINK_TYPE),
-            optionalInt(config, DISTANCE_GREATER_THAN, 0, 255),
+            caseInsensitiveRegex(config, OS), caseInsensitiveRegex(config, LINK_TYPE),
+            wholeNumber(config, DISTANCE_GREATER_THAN, 0, 255, DISTANCE_GREATER_THAN),
             bool(config, GREYLIST_UNKNOWN, false));
         Duration block = duration(config, BLOCK_TIME, GreylistPeriods.DEFAULT_BLOCK_TIME);
         Duration unseen = duration(config, UNSEEN_LIFETIME, GreylistPeriods.DEFAULT_UNSEEN_LIFETIME);
@@ -68,7 +72,7 @@ public final class GreylistConfig {
         return new GreylistConfig(criteria,
             bool(config, GROUP_BY_NETWORK, false),
             new GreylistPeriods(block, unseen, whitelist),
-            optionalInt(config, MAX_ENTRIES, 1, Integer.MAX_VALUE).orElse(MemoryGreylistStore.DEFAULT_MAX_ENTRIES),
+            wholeNumber(config, MAX_ENTRIES, 1, Integer.MAX_VALUE, MAX_ENTRIES).orElse(MemoryGreylistStore.DEFAULT_MAX_ENTRIES),
             duration(config, STORE_RETRY_DELAY, DEFAULT_STORE_RETRY_DELAY),
             jdbc(config));
     }
@@ -89,93 +93,12 @@ public final class GreylistConfig {
                 + table + "'");
         }
         return Optional.of(new JdbcSettings(url, text(jdbc, "user"), text(jdbc, "password"),
-            optionalInt(jdbc, "poolSize", 1, 1000, "jdbc><poolSize").orElse(JdbcSettings.DEFAULT_POOL_SIZE),
+            wholeNumber(jdbc, "poolSize", 1, 1000, "jdbc><poolSize").orElse(JdbcSettings.DEFAULT_POOL_SIZE),
             table,
             duration(jdbc, "connectionTimeout", JdbcSettings.DEFAULT_CONNECTION_TIMEOUT, "jdbc><connectionTimeout"),
             duration(jdbc, "queryTimeout", JdbcSettings.DEFAULT_QUERY_TIMEOUT, "jdbc><queryTimeout"),
             positive(duration(jdbc, "cleanupInterval", JdbcSettings.DEFAULT_CLEANUP_INTERVAL, "jdbc><cleanupInterval"),
                 "jdbc><cleanupInterval")));
-    }
-
-    private static Optional<String> text(Configuration config, String element) {
-        String value = config.getString(element, null);
-        if (value == null || value.trim().isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(value.trim());
-    }
-
-    private static Optional<Pattern> regex(Configuration config, String element) throws ConfigurationException {
-        Optional<String> value = text(config, element);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Pattern.compile(value.get(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
-        } catch (PatternSyntaxException e) {
-            throw new ConfigurationException("<" + element + "> is not a valid regular expression: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean bool(Configuration config, String element, boolean defaultValue) throws ConfigurationException {
-        Optional<String> value = text(config, element);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        if (value.get().equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (value.get().equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new ConfigurationException("<" + element + "> must be true or false, got '" + value.get() + "'");
-    }
-
-    private static OptionalInt optionalInt(Configuration config, String element, int min, int max)
-        throws ConfigurationException {
-        return optionalInt(config, element, min, max, element);
-    }
-
-    private static OptionalInt optionalInt(Configuration config, String element, int min, int max, String name)
-        throws ConfigurationException {
-        Optional<String> value = text(config, element);
-        if (value.isEmpty()) {
-            return OptionalInt.empty();
-        }
-        try {
-            int number = Integer.parseInt(value.get().replace("_", ""));
-            if (number < min || number > max) {
-                throw new ConfigurationException("<" + name + "> must be between " + min + " and " + max + ", got " + number);
-            }
-            return OptionalInt.of(number);
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("<" + name + "> must be a whole number, got '" + value.get() + "'", e);
-        }
-    }
-
-    private static Duration duration(Configuration config, String element, Duration defaultValue)
-        throws ConfigurationException {
-        return duration(config, element, defaultValue, element);
-    }
-
-    private static Duration duration(Configuration config, String element, Duration defaultValue, String name)
-        throws ConfigurationException {
-        Optional<String> value = text(config, element);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        if (BARE_NUMBER.matcher(value.get()).matches()) {
-            // P0fConnectHandler and James read a bare number as milliseconds; a greylisting period in
-            // milliseconds is never meant. Asking for the unit avoids the trap either way.
-            throw new ConfigurationException("<" + name + "> needs a unit, such as 300s, 5m, 4h or 36d; got '"
-                + value.get() + "'");
-        }
-        try {
-            return DurationParser.parse(value.get());
-        } catch (RuntimeException e) {
-            throw new ConfigurationException("<" + name + "> must be a duration such as 300s, 5m, 4h or 36d, got '"
-                + value.get() + "'", e);
-        }
     }
 
     private static Duration positive(Duration duration, String name) throws ConfigurationException {

@@ -1,5 +1,9 @@
 package io.github.jamesp0f.smtp;
 
+import static io.github.jamesp0f.config.ConfigValues.duration;
+import static io.github.jamesp0f.config.ConfigValues.text;
+import static io.github.jamesp0f.config.ConfigValues.wholeNumber;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -68,7 +72,8 @@ public final class P0fClientSettings {
         } catch (RuntimeException e) {
             throw new ConfigurationException("<" + SOCKET_PATH + "> is not a valid path: '" + socket + "'", e);
         }
-        int version = integer(config, VERSION, P0fClientConfig.DEFAULT_VERSION);
+        int version = wholeNumber(config, VERSION, Integer.MIN_VALUE, Integer.MAX_VALUE, VERSION)
+            .orElse(P0fClientConfig.DEFAULT_VERSION);
         if (version != 2 && version != 3) {
             throw new ConfigurationException("<" + VERSION + "> must be 3 (p0f 3.x) or 2 (p0f 2.0.x), not " + version);
         }
@@ -85,7 +90,8 @@ public final class P0fClientSettings {
         if (timeout.isZero()) {
             throw new ConfigurationException("<" + TIMEOUT + "> must be greater than zero");
         }
-        int connections = integer(config, CONNECTIONS, P0fClientConfig.DEFAULT_MAX_CONNECTIONS);
+        int connections = wholeNumber(config, CONNECTIONS, Integer.MIN_VALUE, Integer.MAX_VALUE, CONNECTIONS)
+            .orElse(P0fClientConfig.DEFAULT_MAX_CONNECTIONS);
         if (connections < 1 || connections > P0fClientConfig.MAX_CONNECTIONS_LIMIT) {
             throw new ConfigurationException("<" + CONNECTIONS + "> must be between 1 and "
                 + P0fClientConfig.MAX_CONNECTIONS_LIMIT + " (p0f has only 20 API slots by default), not " + connections);
@@ -132,29 +138,6 @@ public final class P0fClientSettings {
      */
     public Duration lookupBudget() {
         return timeout.plus(noMatchRetryDelay);
-    }
-
-    static Optional<String> text(Configuration config, String element) {
-        String value = config.getString(element, null);
-        return value == null || value.trim().isEmpty() ? Optional.empty() : Optional.of(value.trim());
-    }
-
-    private static int integer(Configuration config, String element, int defaultValue) throws ConfigurationException {
-        Optional<String> value = text(config, element);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.get());
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("<" + element + "> must be a whole number, not '" + value.get() + "'", e);
-        }
-    }
-
-    private static Duration duration(Configuration config, String element, Duration defaultValue)
-        throws ConfigurationException {
-        Optional<String> value = text(config, element);
-        return value.isEmpty() ? defaultValue : ConfigDurations.parse(element, value.get());
     }
 
     /** An IP literal only: a host name here would mean a DNS lookup at start-up. */

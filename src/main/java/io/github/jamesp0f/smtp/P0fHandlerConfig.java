@@ -1,5 +1,7 @@
 package io.github.jamesp0f.smtp;
 
+import io.github.jamesp0f.config.ConfigValues;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,14 +45,14 @@ public final class P0fHandlerConfig {
 
     public static P0fHandlerConfig parse(Configuration config, FileResolver files) throws ConfigurationException {
         P0fClientSettings clientSettings = P0fClientSettings.parse(config);
-        Optional<String> never = P0fClientSettings.text(config, NEVER_LOOK_UP);
+        Optional<String> never = ConfigValues.text(config, NEVER_LOOK_UP);
         Networks neverLookUp = never.isPresent() ? Networks.parse(NEVER_LOOK_UP, never.get()) : Networks.none();
         OsBlocklist blocklist = OsBlocklist.empty();
-        Optional<String> inline = P0fClientSettings.text(config, BLOCKED_OPERATING_SYSTEMS);
+        Optional<String> inline = ConfigValues.text(config, BLOCKED_OPERATING_SYSTEMS);
         if (inline.isPresent()) {
             blocklist = OsBlocklist.parse("<" + BLOCKED_OPERATING_SYSTEMS + ">", inline.get());
         }
-        Optional<String> fileName = P0fClientSettings.text(config, BLOCKED_OPERATING_SYSTEMS_FILE);
+        Optional<String> fileName = ConfigValues.text(config, BLOCKED_OPERATING_SYSTEMS_FILE);
         if (fileName.isPresent()) {
             blocklist = blocklist.plus(OsBlocklist.parse("<" + BLOCKED_OPERATING_SYSTEMS_FILE + "> " + fileName.get(),
                 readFile(fileName.get(), files)));

@@ -68,7 +68,7 @@ class GreylistConfigTest {
         "greylistUnknown|yes|<greylistUnknown>",
         "groupByNetwork|1|<groupByNetwork>",
         "blockTime|soon|<blockTime>",
-        "blockTime|300|<blockTime> needs a unit",
+        "blockTime|300|<blockTime> must be a duration with its unit",
         "unseenLifetime|1m|<unseenLifetime>",
         "whitelistLifetime|0s|<whitelistLifetime>",
         "maxEntries|0|<maxEntries>",
