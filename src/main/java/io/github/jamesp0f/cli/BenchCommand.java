@@ -6,7 +6,9 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +23,15 @@ import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 
 /**
- * {@code bench}: C callers each run lookups one after another through the client, as mail server
- * threads would, until N lookups are done; prints throughput and latency percentiles. The cache
- * and the no-match retry are off, so every lookup is one round trip to p0f.
+ * {@code bench}: C callers each run lookups one after another through the client until N lookups
+ * are done; prints throughput and latency percentiles. The cache and the no-match retry are off,
+ * so every lookup is one round trip to p0f.
+ *
+ * <p>By default each caller is a thread that waits for its answer before asking again. With
+ * {@code --async} the C callers are chains of callbacks instead: each answer starts the chain's
+ * next lookup, and no thread waits. That is how James uses the client (its network threads start a
+ * lookup and return), and it spares the measurement a thread wake-up per lookup, which on a
+ * two-core machine costs as much CPU as p0f's answer.
  */
 final class BenchCommand implements Command {
 
@@ -44,6 +52,8 @@ final class BenchCommand implements Command {
             + "    C callers (default 1) each run lookups of ADDRESS one after another until N are done,\n"
             + "    after W warm-up lookups (default " + DEFAULT_WARMUP + "), over at most K connections (default "
             + P0fClientConfig.DEFAULT_MAX_CONNECTIONS + ").\n"
+            + "    --async: the C callers are callback chains (each answer starts the next lookup) instead of\n"
+            + "    threads that wait, as James's network threads use the client.\n"
             + "    Cache and no-match retry off. Last line: lookups/s: X p50_us: Y p99_us: Z";
     }
 
@@ -51,6 +61,11 @@ final class BenchCommand implements Command {
     public Set<String> valueOptions() {
         return Set.of(ClientOptions.SOCKET, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS,
             "address", "lookups", "concurrency", "warmup", "connections");
+    }
+
+    @Override
+    public Set<String> flagOptions() {
+        return Set.of("async");
     }
 
     @Override
@@ -65,6 +80,7 @@ final class BenchCommand implements Command {
             throw new UsageException("bench needs --lookups");
         }
         int concurrency = (int) arguments.number("concurrency", 1, 1, MAX_CONCURRENCY);
+        boolean async = arguments.flag("async");
         int warmup = (int) arguments.number("warmup", DEFAULT_WARMUP, 0, MAX_LOOKUPS);
         int connections = (int) arguments.number("connections", P0fClientConfig.DEFAULT_MAX_CONNECTIONS, 1,
             P0fClientConfig.MAX_CONNECTIONS_LIMIT);
@@ -78,12 +94,12 @@ final class BenchCommand implements Command {
                 throw new P0fUnavailableException(FailureWords.describe(probe.failure().get(), options.socket()));
             }
             out.println(String.format(Locale.ROOT, "bench: p0f v%d at %s, %s (%s), %d lookups after %d warm-up, "
-                    + "%d callers, at most %d connections, cache off", options.version(), options.socket(), request,
+                    + "%d %s, at most %d connections, cache off", options.version(), options.socket(), request,
                 probe.status() == P0fLookup.Status.MATCH ? "known to p0f" : "no match", lookups, warmup, concurrency,
-                connections));
-            new Run(client, request, options.timeout(), warmup, concurrency, false).execute();
+                async ? "callback chains" : "waiting callers", connections));
+            new Run(client, request, options.timeout(), warmup, concurrency, false).execute(async);
             Run measured = new Run(client, request, options.timeout(), lookups, concurrency, true);
-            measured.execute();
+            measured.execute(async);
             LatencySummary summary = LatencySummary.of(measured.latencies, measured.elapsedNanos);
             out.println(String.format(Locale.ROOT, "answers: %d match, %d no match, %d failed%s",
                 measured.matches.sum(), measured.noMatches.sum(), measured.failedCount(), measured.failureKinds()));
@@ -97,7 +113,7 @@ final class BenchCommand implements Command {
         }
     }
 
-    /** N lookups spread over C caller threads; each caller waits for one answer before asking again. */
+    /** N lookups spread over C callers; each caller has one lookup in flight at a time. */
     private static final class Run {
         private final P0fClient client;
         private final LookupRequest request;
@@ -120,7 +136,15 @@ final class BenchCommand implements Command {
             this.latencies = record ? new long[lookups] : null;
         }
 
-        void execute() throws P0fUnavailableException {
+        void execute(boolean async) throws P0fUnavailableException {
+            if (async) {
+                executeChains();
+            } else {
+                executeThreads();
+            }
+        }
+
+        private void executeThreads() throws P0fUnavailableException {
             Thread[] callers = new Thread[Math.min(concurrency, Math.max(1, lookups))];
             for (int i = 0; i < callers.length; i++) {
                 callers[i] = new Thread(this::call, "bench-caller-" + i);
@@ -145,20 +169,62 @@ final class BenchCommand implements Command {
             int i;
             while ((i = next.getAndIncrement()) < lookups) {
                 long started = System.nanoTime();
-                P0fLookup lookup = await();
-                long took = System.nanoTime() - started;
-                if (latencies != null) {
-                    latencies[i] = took;
+                record(i, started, await());
+            }
+        }
+
+        private void executeChains() throws P0fUnavailableException {
+            int chains = Math.min(concurrency, Math.max(1, lookups));
+            CountDownLatch finished = new CountDownLatch(chains);
+            long start = System.nanoTime();
+            for (int c = 0; c < chains; c++) {
+                continueChain(finished);
+            }
+            try {
+                // Every lookup completes within its timeout, so a chain ends within its share of them.
+                long bound = waitBoundMillis * ((long) lookups / chains + 1);
+                if (!finished.await(bound, TimeUnit.MILLISECONDS)) {
+                    throw new P0fUnavailableException("the benchmark did not finish within " + bound + " ms");
                 }
-                if (lookup == null) {
-                    failed(P0fFailure.Kind.TIMEOUT);
-                } else if (lookup.status() == P0fLookup.Status.MATCH) {
-                    matches.increment();
-                } else if (lookup.status() == P0fLookup.Status.NO_MATCH) {
-                    noMatches.increment();
-                } else {
-                    failed(lookup.failure().get().kind());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new P0fUnavailableException("interrupted during the benchmark");
+            }
+            elapsedNanos = System.nanoTime() - start;
+        }
+
+        /** Starts the chain's next lookup from the previous one's callback; loops, not recurses, when answers come at once. */
+        private void continueChain(CountDownLatch finished) {
+            int i;
+            while ((i = next.getAndIncrement()) < lookups) {
+                int index = i;
+                long started = System.nanoTime();
+                CompletableFuture<P0fLookup> lookup = request.start(client);
+                if (!lookup.isDone()) {
+                    lookup.whenComplete((answer, error) -> {
+                        record(index, started, error == null ? answer : null);
+                        continueChain(finished);
+                    });
+                    return;
                 }
+                record(index, started, lookup.getNow(null));
+            }
+            finished.countDown();
+        }
+
+        private void record(int i, long started, P0fLookup lookup) {
+            long took = System.nanoTime() - started;
+            if (latencies != null) {
+                latencies[i] = took;
+            }
+            if (lookup == null) {
+                failed(P0fFailure.Kind.TIMEOUT);
+            } else if (lookup.status() == P0fLookup.Status.MATCH) {
+                matches.increment();
+            } else if (lookup.status() == P0fLookup.Status.NO_MATCH) {
+                noMatches.increment();
+            } else {
+                failed(lookup.failure().get().kind());
             }
         }
 

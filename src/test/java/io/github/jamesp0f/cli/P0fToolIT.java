@@ -164,6 +164,21 @@ class P0fToolIT {
     }
 
     @Test
+    void asyncBenchAnswersEveryLookupThroughCallbackChains() {
+        JarRun run = JarRun.of("bench", "--socket", P0F.socketPath().toString(), "--address", "127.0.0.1",
+            "--lookups", "3000", "--warmup", "500", "--concurrency", "16", "--async");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).contains("16 callback chains");
+        java.util.regex.Matcher answers = java.util.regex.Pattern
+            .compile("answers: (\\d+) match, (\\d+) no match, 0 failed").matcher(run.out);
+        assertThat(answers.find()).as(run.out).isTrue();
+        assertThat(Integer.parseInt(answers.group(1)) + Integer.parseInt(answers.group(2))).isEqualTo(3000);
+        String[] lines = run.out.split(System.lineSeparator());
+        assertThat(lines[lines.length - 1]).matches("lookups/s: \\d+ p50_us: \\d+\\.\\d p99_us: \\d+\\.\\d");
+    }
+
+    @Test
     void usageErrorsAreOneLineWithExitCode2() {
         JarRun run = JarRun.of("query", "--socket", P0F.socketPath().toString(), "mail.example.com");
 
