@@ -1,13 +1,14 @@
 package io.github.jamesp0f.smtp;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 import org.apache.commons.configuration2.ex.ConfigurationException;
+
+import io.github.jamesp0f.client.protocol.Ipv4Mapped;
 
 /**
  * A list of networks in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}; a bare address
@@ -41,7 +42,7 @@ public final class Networks {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] bytes = unmapped(address).getAddress();
+        byte[] bytes = Ipv4Mapped.unmapped(address).getAddress();
         for (Network network : networks) {
             if (network.contains(bytes)) {
                 return true;
@@ -52,24 +53,6 @@ public final class Networks {
 
     public boolean isEmpty() {
         return networks.isEmpty();
-    }
-
-    private static InetAddress unmapped(InetAddress address) {
-        if (address instanceof Inet6Address) {
-            byte[] b = address.getAddress();
-            boolean mapped = b[10] == (byte) 0xff && b[11] == (byte) 0xff;
-            for (int i = 0; i < 10 && mapped; i++) {
-                mapped = b[i] == 0;
-            }
-            if (mapped) {
-                try {
-                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (java.net.UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return address;
     }
 
     @Override
@@ -103,7 +86,8 @@ public final class Networks {
                         + "': must be 0.." + maxBits);
                 }
             }
-            return new Network(unmapped(parsed).getAddress(), Math.min(bits, unmapped(parsed).getAddress().length * 8));
+            byte[] prefix = Ipv4Mapped.unmapped(parsed).getAddress();
+            return new Network(prefix, Math.min(bits, prefix.length * 8));
         }
 
         boolean contains(byte[] address) {
