@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -35,13 +36,14 @@ import io.github.jamesp0f.metrics.P0fMetrics;
 /**
  * Fingerprints every SMTP client with p0f. Declared in smtpserver.xml's handlerchain:
  * <ul>
- * <li>on connect, starts the lookup and returns at once (on Netty's I/O thread, writing nothing);</li>
+ * <li>on connect, starts the lookup and returns at once (on Netty's I/O thread, writing nothing); the
+ * client's commands are read once the lookup is done ({@link InputPause}), so no hook ever waits;</li>
  * <li>at MAIL FROM, refuses clients whose OS is blocked with 554 5.7.1, unless they may relay
  * (authenticated, or from authorizedAddresses);</li>
  * <li>for every mail, copies the fingerprint onto the Mail as {@link P0fAttributes}.</li>
  * </ul>
- * Waits for p0f only where the answer is needed, and never past the lookup's deadline (timeout
- * plus NOMATCH retry, counted from connect). Without an answer mail flows as if p0f were absent.
+ * A lookup never outlives its deadline (timeout plus NOMATCH retry, counted from connect). Without
+ * an answer mail flows as if p0f were absent.
  */
 public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook, JamesMessageHook {
 
@@ -101,8 +103,13 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         if (config.neverLookUp().contains(remote.getAddress())) {
             return NO_RESPONSE;
         }
-        long deadline = System.nanoTime() + config.clientSettings().lookupBudget().toNanos();
-        SessionFingerprint.attach(session, startLookup(remote, session.getLocalAddress()), deadline);
+        long budget = config.clientSettings().lookupBudget().toNanos();
+        CompletableFuture<P0fLookup> lookup = startLookup(remote, session.getLocalAddress())
+            // The client completes every lookup by this deadline; a paused session must not depend on it.
+            .completeOnTimeout(P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "p0f did not answer within "
+                + config.clientSettings().lookupBudget().toMillis() + " ms"), budget, TimeUnit.NANOSECONDS);
+        SessionFingerprint.attach(session, lookup, System.nanoTime() + budget);
+        InputPause.until(session, lookup);
         return NO_RESPONSE;
     }
 

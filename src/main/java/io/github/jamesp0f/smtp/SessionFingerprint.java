@@ -16,9 +16,10 @@ import io.github.jamesp0f.client.P0fLookup;
 
 /**
  * The p0f lookup started when a client connected, kept on its SMTP session for the whole
- * connection. Hooks that need the answer (blocklist, greylisting, the message hook) ask here;
- * the wait is bounded by the lookup's own deadline, so a stalled p0f never holds a network
- * thread longer than the configured timeout, counted from connect.
+ * connection. Hooks that need the answer (blocklist, greylisting, the message hook) ask here.
+ * In James the answer is always ready by then: the session's commands are not read before the
+ * lookup is done ({@link InputPause}). Elsewhere (a session James did not create) the wait is
+ * bounded by the lookup's own deadline, counted from connect.
  */
 public final class SessionFingerprint {
 

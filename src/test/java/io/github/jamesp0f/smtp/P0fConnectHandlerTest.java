@@ -3,6 +3,7 @@ package io.github.jamesp0f.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,10 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.james.protocols.api.ProtocolTransport;
 import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPConfiguration;
+import org.apache.james.protocols.smtp.SMTPSessionImpl;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.mailet.base.test.FakeMail;
@@ -82,6 +86,25 @@ class P0fConnectHandlerTest {
         assertThat(response.isEndSession()).isFalse();
         assertThat(elapsedMillis).isLessThan(100);
         assertThat(client().asked()).extracting(a -> a.getAddress().getHostAddress()).containsExactly("192.0.2.10");
+    }
+
+    @Test
+    void aSessionReadsNoCommandUntilItsLookupEndsEvenIfTheClientNeverAnswers() throws Exception {
+        P0fConnectHandler handler = handler();
+        client().stalling();
+        ProtocolTransport transport = Mockito.mock(ProtocolTransport.class);
+        Mockito.when(transport.getRemoteAddress()).thenReturn(new InetSocketAddress("192.0.2.10", 40000));
+        Mockito.when(transport.getLocalAddress()).thenReturn(new InetSocketAddress("192.0.2.1", 25));
+        SMTPSessionImpl session = new SMTPSessionImpl(transport, Mockito.mock(SMTPConfiguration.class));
+
+        handler.onConnect(session);
+
+        Mockito.verify(transport).setReadable(false);
+        // The lookup's deadline (200 ms timeout plus the NOMATCH retry) ends the pause, answer or not.
+        Mockito.verify(transport, Mockito.timeout(5_000)).setReadable(true);
+        assertThat(SessionFingerprint.await(session)).hasValueSatisfying(lookup ->
+            assertThat(lookup.failure()).hasValueSatisfying(failure ->
+                assertThat(failure.kind()).isEqualTo(P0fFailure.Kind.TIMEOUT)));
     }
 
     @Test

@@ -45,6 +45,7 @@ class P0fUnavailableIT {
     static int stalledPort;
     static int garbagePort;
     static int ioThreadPort;
+    static int mailFromPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,6 +55,7 @@ class P0fUnavailableIT {
         stalledPort = JamesTestServer.freePort();
         garbagePort = JamesTestServer.freePort();
         ioThreadPort = JamesTestServer.freePort();
+        mailFromPort = JamesTestServer.freePort();
         stalledP0f = RealP0f.builder().watchPort(stalledPort).start();
         garbageP0f = FakeP0fServer.start(temp.resolve("garbage.sock")).garbage();
         String stalledSocket = stalledP0f.socketPath().toString();
@@ -66,6 +68,11 @@ class P0fUnavailableIT {
                 // stalled p0f; one I/O thread, so that a held thread would delay every client.
                 SampleConfigs.smtpServer(ioThreadPort, stalledSocket)
                     .setChild(SampleConfigs.HANDLER, "timeout", "3s")
+                    .setChild(SampleConfigs.HANDLER, "neverLookUp", WARM_UP_CLIENT)
+                    .setChild("/smtpservers/smtpserver", "ioWorkerCount", "1"),
+                // The same for the waits after connect: the sample's blocklist needs the answer at MAIL FROM.
+                SampleConfigs.smtpServer(mailFromPort, stalledSocket)
+                    .setChild(SampleConfigs.HANDLER, "timeout", "4s")
                     .setChild(SampleConfigs.HANDLER, "neverLookUp", WARM_UP_CLIENT)
                     .setChild("/smtpservers/smtpserver", "ioWorkerCount", "1")))
             .mailetContainer(SampleConfigs.mailetContainer())
@@ -124,6 +131,37 @@ class P0fUnavailableIT {
                 assertThat(second.bannerMillis()).as("second client's banner, ms").isLessThan(100.0);
             }
             assertThat(readLine(first)).startsWith("220");
+        }
+    }
+
+    @Test
+    void aClientWaitingForP0fAtMailFromHoldsNoThread() throws Exception {
+        InetAddress server = InetAddress.getByName("127.0.0.1");
+        try (Socket first = new Socket()) {
+            long connected = System.nanoTime();
+            first.connect(new InetSocketAddress(server, mailFromPort));
+            // The blocklist needs this client's OS at MAIL FROM, and its lookup waits 4 s on the stalled p0f.
+            first.getOutputStream().write(("EHLO first.example.test\r\nMAIL FROM:<" + SENDER + ">\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(100);
+
+            // Had MAIL FROM waited on the (single) I/O thread, this whole session would wait 4 s.
+            long start = System.nanoTime();
+            try (SmtpTestClient second = SmtpTestClient.connect(server, mailFromPort, InetAddress.getByName(WARM_UP_CLIENT))) {
+                assertThat(second.sendMail(SENDER, RECIPIENT, "Subject: meanwhile\r\n\r\nbody\r\n")).isEqualTo(250);
+            }
+            assertThat((System.nanoTime() - start) / 1e6).as("second client's session, ms").isLessThan(2000.0);
+
+            // The first client's commands are read once its lookup is over, and fail open.
+            assertThat(readLine(first)).startsWith("220");
+            String ehloLine;
+            do {
+                ehloLine = readLine(first);
+            } while (ehloLine.startsWith("250-"));
+            assertThat(ehloLine).startsWith("250 ");
+            assertThat(readLine(first)).as("MAIL FROM, after the lookup timed out").startsWith("250");
+            assertThat((System.nanoTime() - connected) / 1e6).as("first client's MAIL FROM answered after, ms")
+                .isGreaterThan(3000.0);
         }
     }
 
