@@ -44,6 +44,8 @@ public class P0fHeaderMailet extends GenericMailet {
     private String prefix;
     private String summaryHeader;
     private int maxLength;
+    /** Every header this mailet may write, whatever its style: all are removed before stamping. */
+    private String[] headerNames;
 
     @Override
     public void init() throws MessagingException {
@@ -65,6 +67,7 @@ public class P0fHeaderMailet extends GenericMailet {
         }
         prefix = headerName("headerPrefix", getInitParameter("headerPrefix", "X-P0F-"));
         summaryHeader = headerName("summaryHeader", getInitParameter("summaryHeader", "X-P0F"));
+        headerNames = new String[] {prefix + GENRE, prefix + LINK_TYPE, prefix + DISTANCE, prefix + UPTIME, summaryHeader};
         String max = getInitParameter("maxLength", "200").trim();
         try {
             maxLength = Integer.parseInt(max);
@@ -89,10 +92,16 @@ public class P0fHeaderMailet extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        for (String name : headerNames()) {
+        Optional<Fingerprint> fingerprint = P0fAttributes.fingerprint(mail);
+        // Touching a James message marks it modified, and a modified message is re-encoded when it
+        // is written: a mail with nothing to remove and nothing to stamp is left as it came.
+        boolean forged = message.getMatchingHeaderLines(headerNames).hasMoreElements();
+        if (!forged && fingerprint.isEmpty()) {
+            return;
+        }
+        for (String name : headerNames) {
             message.removeHeader(name);
         }
-        Optional<Fingerprint> fingerprint = P0fAttributes.fingerprint(mail);
         if (fingerprint.isPresent()) {
             if (fields) {
                 for (Map.Entry<String, String> header : fieldHeaders(fingerprint.get()).entrySet()) {
@@ -106,9 +115,6 @@ public class P0fHeaderMailet extends GenericMailet {
         message.saveChanges();
     }
 
-    private String[] headerNames() {
-        return new String[] {prefix + GENRE, prefix + LINK_TYPE, prefix + DISTANCE, prefix + UPTIME, summaryHeader};
-    }
 
     private static Map<String, String> fieldHeaders(Fingerprint fingerprint) {
         Map<String, String> headers = new LinkedHashMap<>();

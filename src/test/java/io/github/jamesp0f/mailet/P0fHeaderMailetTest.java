@@ -3,10 +3,15 @@ package io.github.jamesp0f.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
@@ -81,6 +86,31 @@ class P0fHeaderMailetTest {
 
         assertThat(mail.getMessage().getHeader("X-P0F-Genre")).isNull();
         assertThat(mail.getMessage().getHeader("X-P0F-Distance")).isNull();
+    }
+
+    @Test
+    void leavesAMailWithNothingToRemoveOrStampUntouched() throws Exception {
+        // James re-encodes a message it has seen modified: a p0f-less mail must not pay for that.
+        MimeMessageWrapper message = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m",
+            new ByteArrayInputStream("Subject: hi\r\nX-Other: kept\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII))));
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
+
+        mailet().service(mail);
+
+        assertThat(message.isModified()).isFalse();
+        assertThat(message.getHeader("X-Other", null)).isEqualTo("kept");
+    }
+
+    @Test
+    void aMailWithAForgedHeaderIsModified() throws Exception {
+        MimeMessageWrapper message = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m",
+            new ByteArrayInputStream("Subject: hi\r\nx-p0f-genre: forged\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII))));
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
+
+        mailet().service(mail);
+
+        assertThat(message.isModified()).isTrue();
+        assertThat(message.getHeader("X-P0F-Genre")).as("removed, whatever its case").isNull();
     }
 
     @Test
