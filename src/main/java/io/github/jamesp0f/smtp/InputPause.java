@@ -14,7 +14,8 @@ import org.apache.james.protocols.smtp.SMTPSession;
  *
  * <p>A real client hardly notices: p0f answers in about a millisecond, while an Internet client
  * takes a round trip to read the banner and send EHLO. The pause is bounded by the lookup's
- * deadline, since the lookup always completes by then.
+ * deadline: the p0f client completes every lookup by then (timeout plus NOMATCH retry), with a
+ * TIMEOUT failure if p0f has not answered, and so needs no timer of its own here.
  */
 final class InputPause {
 

@@ -3,7 +3,6 @@ package io.github.jamesp0f.smtp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -95,8 +94,7 @@ public final class OsBlocklist {
             if (regex != null) {
                 return regex.matcher(osDescription).find();
             }
-            String phrase = text.toLowerCase(Locale.ROOT);
-            return phrase.equals(osDescription.toLowerCase(Locale.ROOT)) || phrase.equals(osName.toLowerCase(Locale.ROOT));
+            return text.equalsIgnoreCase(osDescription) || text.equalsIgnoreCase(osName);
         }
     }
 }

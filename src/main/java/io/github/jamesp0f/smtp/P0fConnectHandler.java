@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -103,12 +102,9 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         if (config.neverLookUp().contains(remote.getAddress())) {
             return NO_RESPONSE;
         }
-        long budget = config.clientSettings().lookupBudget().toNanos();
-        CompletableFuture<P0fLookup> lookup = startLookup(remote, session.getLocalAddress())
-            // The client completes every lookup by this deadline; a paused session must not depend on it.
-            .completeOnTimeout(P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "p0f did not answer within "
-                + config.clientSettings().lookupBudget().toMillis() + " ms"), budget, TimeUnit.NANOSECONDS);
-        SessionFingerprint.attach(session, lookup, System.nanoTime() + budget);
+        long deadline = System.nanoTime() + config.clientSettings().lookupBudget().toNanos();
+        CompletableFuture<P0fLookup> lookup = startLookup(remote, session.getLocalAddress());
+        SessionFingerprint.attach(session, lookup, deadline);
         InputPause.until(session, lookup);
         return NO_RESPONSE;
     }
