@@ -1,42 +1,85 @@
 package io.github.jamesp0f.testing.james;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.github.jamesp0f.testing.RealP0f;
 
 /**
  * SMTP throughput of a real in-memory James with and without james-p0f: 32 parallel clients
- * (connect, EHLO, MAIL, RCPT, DATA of a small message, QUIT) against James without the extension,
- * with it and a live p0f, with p0f stalled (SIGSTOP), and with p0f's socket missing. Prints
- * sessions/s and the ratio of each to the run without the extension. A benchmark, not a test:
- * run it with {@code bench/smtp-load} (see README), never from {@code mvn verify}.
+ * (connect, EHLO, MAIL, RCPT, DATA of a small message, QUIT) against an SMTP server without the
+ * p0f handler, and against servers whose handler has a live p0f, a stalled one (SIGSTOP) and a
+ * missing socket, and a live p0f whose answers come from the handler's cache. Prints sessions/s, the ratio of each to the server without the extension, and
+ * the CPU time per session. A benchmark, not a test: run it with {@code bench/smtp-load} (see
+ * README), never from {@code mvn verify}.
  *
- * <p>System properties: {@code load.clients} (32), {@code load.rounds} (3), {@code load.seconds}
- * (5 per scenario and round, after 2 s of warm-up), {@code load.warmupSeconds} (10, JVM warm-up). The p0f client runs with {@code cacheTtl 0}, so every session
- * really asks p0f: the worst case for the extension.
+ * <p>How it keeps the noise below the few per cent it must resolve:
+ * <ul>
+ * <li>Every scenario is an SMTP server of one and the same James ({@link LoadTarget}, in a JVM of
+ * its own with a fixed heap). Separate Jameses in separate JVMs differed by up to 10% from each
+ * other with identical configurations: each JIT compiles James its own way, and keeps compiling
+ * for minutes.</li>
+ * <li>The warm-up lasts until the JIT compilers have calmed down.</li>
+ * <li>The load moves from server to server in short intervals, round after round, in a rotated
+ * order; each interval's rate is divided by the baseline's rate in the same round, and the figure
+ * quoted is the median of these paired ratios, so that slow drifts of the machine hit both sides
+ * of a pair alike.</li>
+ * <li>A second server without the handler ("without, again") is measured like the others: its
+ * ratio shows the harness's own noise.</li>
+ * <li>Mail is discarded (Null mailet), so that James does not slow down as its heap fills; clients
+ * connect without binding a source port, so that the sockets each interval leaves in TIME_WAIT do
+ * not slow down the next interval's connects.</li>
+ * </ul>
+ *
+ * <p>System properties: {@code load.clients} (32), {@code load.rounds} (10), {@code load.seconds}
+ * (5, measured per scenario and round, after 1 s of ramp-up), {@code load.warmupSeconds} (600, at
+ * most), {@code load.heap} (1g, James's -Xms and -Xmx), {@code load.jvmArgs} (more options for
+ * James's JVM, e.g. {@code -XX:StartFlightRecording=filename=/tmp/james.jfr}), {@code load.p0fMailets}
+ * ({@code true}; {@code false} measures the handler and p0f without the header mailet and the OS
+ * routing rule of the sample mailetcontainer.xml).
  */
 public final class SmtpLoadHarness {
 
-    private static final String RECIPIENT = "user@example.test";
-    private static final String MESSAGE = "From: load@elsewhere.test\r\nTo: " + RECIPIENT
+    private static final String MESSAGE = "From: load@elsewhere.test\r\nTo: " + LoadTarget.RECIPIENT
         + "\r\nSubject: load\r\n\r\nA small message.\r\n";
+    private static final long RAMP_MILLIS = 1_000;
+    private static final long WARMUP_SLICE_MILLIS = 20_000;
+    /** Warm once James's JIT compilers used no more than this share of one CPU in the last slice. */
+    private static final long QUIET_JIT_PERCENT = 2;
+    /** USER_HZ: what /proc/PID/stat counts CPU time in, 100 on every Linux this runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final List<String> PASSED_PROPERTIES =
+        List.of("logback.configurationFile", "basedir", "james-p0f.jar", "james.exit.on.startup.error", LoadTarget.P0F_MAILETS);
 
     private final int clients = Integer.getInteger("load.clients", 32);
     private final int seconds = Integer.getInteger("load.seconds", 5);
-    private final int rounds = Integer.getInteger("load.rounds", 3);
-    private final int warmupSeconds = Integer.getInteger("load.warmupSeconds", 10);
+    private final int rounds = Integer.getInteger("load.rounds", 10);
+    private final int warmupSeconds = Integer.getInteger("load.warmupSeconds", 600);
+    private final String heap = System.getProperty("load.heap", "1g");
+    private final String jvmArgs = System.getProperty("load.jvmArgs", "");
+    private final List<Long> p0fPids = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         RealP0f.assumeAvailable();
@@ -45,7 +88,11 @@ public final class SmtpLoadHarness {
     }
 
     private enum Scenario {
-        WITHOUT_EXTENSION("without extension"), LIVE("live p0f"), STALLED("p0f stalled"), MISSING("socket missing");
+        WITHOUT_EXTENSION("without extension"), LIVE("live p0f"), STALLED("p0f stalled"), MISSING("socket missing"),
+        /** Live p0f, but the handler's default cache (60s): every client here is 127.0.0.1, so answers come from it. */
+        CACHED("live p0f, cached"),
+        /** A second server without the handler: its ratio to the first shows the harness's own noise. */
+        CONTROL("without, again");
 
         private final String label;
 
@@ -54,143 +101,341 @@ public final class SmtpLoadHarness {
         }
     }
 
-    /**
-     * Scenarios measured in turns, round after round, each in a freshly started James (one at a
-     * time: Jameses in one JVM would clash on JMX names) after a warm-up of its own; the JVM's JIT
-     * is warmed once before the first round. Each scenario's figure is its median round.
-     */
     private void run() throws Exception {
-        System.out.println("warming up the JVM");
-        measure(Scenario.LIVE, warmupSeconds, 0);
-        measure(Scenario.WITHOUT_EXTENSION, warmupSeconds, 0);
-        Map<Scenario, List<Result>> results = new EnumMap<>(Scenario.class);
-        for (int round = 1; round <= rounds; round++) {
-            // Each round starts one scenario later: every run leaves thousands of loopback sockets in
-            // TIME_WAIT for a minute, which slows the connects of whichever scenario always came last.
-            Scenario[] order = Scenario.values();
-            for (int turn = 0; turn < order.length; turn++) {
-                Scenario scenario = order[(round - 1 + turn) % order.length];
-                Result result = measure(scenario, 2, seconds);
-                results.computeIfAbsent(scenario, s -> new ArrayList<>()).add(result);
-                System.out.printf(Locale.ROOT, "round %d %-18s %8.1f sessions/s, %d errors%n", round,
-                    scenario.label, result.perSecond(), result.errors);
-            }
-        }
-        print(results);
-    }
-
-    private Result measure(Scenario scenario, int warmup, int measured) throws Exception {
-        int port = JamesTestServer.freePort();
         Path temp = Files.createTempDirectory("p0f-load");
-        RealP0f p0f = null;
-        try {
-            String socket = temp.resolve("missing.sock").toString();
-            if (scenario == Scenario.LIVE || scenario == Scenario.STALLED) {
-                p0f = RealP0f.builder().watchPort(port).start();
-                socket = p0f.socketPath().toString();
+        Map<Scenario, Integer> ports = new EnumMap<>(Scenario.class);
+        int cachedPort = JamesTestServer.freePort();
+        try (RealP0f live = RealP0f.builder().watchPort(JamesTestServer.freePort()).watchPort(cachedPort).start();
+             RealP0f stalled = RealP0f.builder().watchPort(JamesTestServer.freePort()).start()) {
+            p0fPids.add(live.pid());
+            p0fPids.add(stalled.pid());
+            List<String> servers = new ArrayList<>();
+            for (Scenario scenario : Scenario.values()) {
+                int port = scenario == Scenario.LIVE ? live.watchedPort()
+                    : scenario == Scenario.CACHED ? cachedPort
+                    : scenario == Scenario.STALLED ? stalled.watchedPort() : JamesTestServer.freePort();
+                ports.put(scenario, port);
+                String handler = scenario == Scenario.LIVE ? "=" + live.socketPath()
+                    : scenario == Scenario.CACHED ? "=" + live.socketPath() + "=60s"
+                    : scenario == Scenario.STALLED ? "=" + stalled.socketPath()
+                    : scenario == Scenario.MISSING ? "=" + temp.resolve("missing.sock") : "";
+                servers.add(port + handler);
             }
-            try (JamesTestServer james = start(scenario, port, socket)) {
-                if (scenario == Scenario.STALLED) {
-                    p0f.stall();
-                }
-                load(port, warmup);
-                return measured == 0 ? null : load(port, measured);
+            try (Target james = Target.start(servers, this)) {
+                stalled.stall();
+                measure(james, ports);
             }
         } finally {
-            if (p0f != null) {
-                p0f.close();
-            }
             JamesTestServer.deleteRecursively(temp);
         }
     }
 
-    private void print(Map<Scenario, List<Result>> results) {
-        double baseline = median(results.get(Scenario.WITHOUT_EXTENSION));
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%d clients; median of %d rounds of %d s per scenario (fresh James, 2 s warm-up)%n",
-            clients, rounds, seconds);
-        System.out.printf(Locale.ROOT, "%-20s %12s %8s %8s%n", "scenario", "sessions/s", "ratio", "errors");
+    private void measure(Target james, Map<Scenario, Integer> ports) throws Exception {
+        warmUp(james, new ArrayList<>(ports.values()));
+        long jitBefore = jitCpuMillis(james.pid());
+        Map<Scenario, List<Result>> results = new EnumMap<>(Scenario.class);
+        for (int round = 0; round < rounds; round++) {
+            Scenario[] order = Scenario.values();
+            for (int turn = 0; turn < order.length; turn++) {
+                Scenario scenario = order[(round + turn) % order.length];
+                results.computeIfAbsent(scenario, s -> new ArrayList<>())
+                    .add(load(james, List.of(ports.get(scenario)), seconds * 1000L));
+            }
+            printRound(round, results);
+        }
+        printSummary(results);
+        System.out.printf(Locale.ROOT, "JIT compiler CPU during the rounds: %d ms%n", jitCpuMillis(james.pid()) - jitBefore);
+        System.out.printf(Locale.ROOT, "p0f metrics: %s%n", james.p0fCounters());
+    }
+
+    /**
+     * Loads every server at once, in slices, until James's JIT compilers have calmed down (James
+     * is large: C2 keeps compiling for minutes, and a James still compiling is both slower and
+     * noisier), or until {@code load.warmupSeconds} have passed.
+     */
+    private void warmUp(Target james, List<Integer> ports) throws Exception {
+        long deadline = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+        while (true) {
+            long before = jitCpuMillis(james.pid());
+            Result slice = load(james, ports, WARMUP_SLICE_MILLIS);
+            long compiling = jitCpuMillis(james.pid()) - before;
+            System.out.printf(Locale.ROOT, "warming up: %.1f sessions/s, JIT compilers busy %d ms of the last %d s%n",
+                slice.perSecond(), compiling, WARMUP_SLICE_MILLIS / 1000);
+            if (compiling <= WARMUP_SLICE_MILLIS * QUIET_JIT_PERCENT / 100) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                System.out.printf(Locale.ROOT, "warm-up stopped after %d s with the JIT still busy: figures will be noisier%n",
+                    warmupSeconds);
+                return;
+            }
+        }
+    }
+
+    private void printRound(int round, Map<Scenario, List<Result>> results) {
+        double baseline = results.get(Scenario.WITHOUT_EXTENSION).get(round).perSecond();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round + 1));
         for (Scenario scenario : Scenario.values()) {
-            double median = median(results.get(scenario));
-            long errors = results.get(scenario).stream().mapToLong(r -> r.errors).sum();
-            System.out.printf(Locale.ROOT, "%-20s %12.1f %8.3f %8d%n", scenario.label, median, median / baseline, errors);
+            Result result = results.get(scenario).get(round);
+            line.append(String.format(Locale.ROOT, "  %s %.1f", scenario.label, result.perSecond()));
+            if (scenario != Scenario.WITHOUT_EXTENSION) {
+                line.append(String.format(Locale.ROOT, " (%.3f)", result.perSecond() / baseline));
+            }
+            if (result.errors > 0) {
+                line.append(String.format(Locale.ROOT, " [%d errors: %s]", result.errors, result.firstError));
+            }
         }
+        System.out.println(line);
     }
 
-    private static double median(List<Result> results) {
-        double[] rates = results.stream().mapToDouble(Result::perSecond).sorted().toArray();
-        return rates.length % 2 == 1 ? rates[rates.length / 2]
-            : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
-    }
-
-    private static JamesTestServer start(Scenario scenario, int port, String socket) throws Exception {
-        JamesTestServer.Builder builder = JamesTestServer.builder().user(RECIPIENT, "secret");
-        if (scenario == Scenario.WITHOUT_EXTENSION) {
-            // No handler, no p0f mailets, no jar: James as if james-p0f were not installed.
-            builder.withoutExtension()
-                .smtpServer(SampleConfigs.smtpServerWithoutExtension(port))
-                .mailetContainer(SampleConfigs.mailetContainer()
-                    .remove("//mailet[starts-with(@class, 'io.github.jamesp0f.')]")
-                    .remove("//mailet[starts-with(@match, 'io.github.jamesp0f.')]"));
-        } else {
-            builder.smtpServer(SampleConfigs.smtpServer(port, socket).setChild(SampleConfigs.HANDLER, "cacheTtl", "0"))
-                .mailetContainer(SampleConfigs.mailetContainer());
+    private void printSummary(Map<Scenario, List<Result>> results) {
+        List<Result> baseline = results.get(Scenario.WITHOUT_EXTENSION);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%d clients; %d rounds of %d s per scenario, scenarios rotated each round;"
+            + " one James (-Xmx%s), one SMTP server per scenario; p0f mailets: %s%n", clients, rounds, seconds, heap,
+            System.getProperty(LoadTarget.P0F_MAILETS, "true"));
+        System.out.printf(Locale.ROOT, "%-18s %11s %7s %15s %7s %13s %13s%n", "scenario", "sessions/s", "ratio",
+            "ratio range", "errors", "James CPU/s.", "p0f CPU/s.");
+        for (Scenario scenario : Scenario.values()) {
+            List<Result> own = results.get(scenario);
+            double[] ratios = new double[own.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = own.get(i).perSecond() / baseline.get(i).perSecond();
+            }
+            Arrays.sort(ratios);
+            long errors = own.stream().mapToLong(r -> r.errors).sum();
+            System.out.printf(Locale.ROOT, "%-18s %11.1f %7.3f %7.3f..%.3f %7d %10.0f us %10.0f us%n", scenario.label,
+                median(own.stream().mapToDouble(Result::perSecond)), median(Arrays.stream(ratios)),
+                ratios[0], ratios[ratios.length - 1], errors,
+                median(own.stream().mapToDouble(Result::jamesCpuPerSession)),
+                median(own.stream().mapToDouble(Result::p0fCpuPerSession)));
         }
-        return builder.start();
+        System.out.println("sessions/s: median of the rounds; ratio: median of each round's ratio to the"
+            + " baseline of the same round; errors: sessions without a 250 to their DATA, all rounds;"
+            + " CPU/s.: CPU time per session, median of the rounds");
     }
 
+    private static double median(java.util.stream.DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
 
-    private Result load(int port, int durationSeconds) throws Exception {
+    /**
+     * Runs the clients, spread over {@code ports}, for a ramp-up and then {@code millis}, counting
+     * sessions and James's and p0f's CPU time only in the latter.
+     */
+    private Result load(Target james, List<Integer> ports, long millis) throws Exception {
         InetAddress server = InetAddress.getByName("127.0.0.1");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong sessions = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> workers = new ArrayList<>();
-        long start = System.nanoTime();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            // 127.0.0.1 only: James resolves each client's address (reverse DNS, on its I/O thread), and
-            // only 127.0.0.1 is in /etc/hosts here; other addresses would measure the DNS server.
-            InetAddress source = server;
-            workers.add(pool.submit(() -> {
+            int port = ports.get(i % ports.size());
+            Thread worker = new Thread(() -> {
                 while (running.get()) {
-                    try (SmtpTestClient smtp = SmtpTestClient.connect(server, port, source)) {
-                        int code = smtp.sendMail("load@elsewhere.test", RECIPIENT, MESSAGE);
+                    // No source address: the kernel then picks the source port per destination, and
+                    // (tcp_tw_reuse on loopback) may reuse ports still in TIME_WAIT from earlier intervals.
+                    try (SmtpTestClient smtp = SmtpTestClient.connect(server, port, null)) {
+                        int code = smtp.sendMail("load@elsewhere.test", LoadTarget.RECIPIENT, MESSAGE);
                         smtp.quit();
                         if (code == 250) {
                             sessions.incrementAndGet();
                         } else {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, smtp.lastReply().toString());
                         }
                     } catch (RuntimeException e) {
                         errors.incrementAndGet();
+                        firstError.compareAndSet(null, e.toString());
                     }
                 }
-            }));
+            }, "smtp-load-" + i);
+            worker.start();
+            workers.add(worker);
         }
-        Thread.sleep(durationSeconds * 1000L);
-        running.set(false);
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
+        Thread.sleep(RAMP_MILLIS);
+        long startSessions = sessions.get();
+        long startJamesCpu = cpuMillis(james.pid());
+        long startP0fCpu = p0fCpuMillis();
+        long start = System.nanoTime();
+        Thread.sleep(millis);
+        long endSessions = sessions.get();
         long elapsed = System.nanoTime() - start;
-        pool.shutdown();
-        return new Result(sessions.get(), errors.get(), elapsed);
+        long jamesCpu = cpuMillis(james.pid()) - startJamesCpu;
+        long p0fCpu = p0fCpuMillis() - startP0fCpu;
+        running.set(false);
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        return new Result(endSessions - startSessions, errors.get(), firstError.get(), elapsed, jamesCpu, p0fCpu);
+    }
+
+    private long p0fCpuMillis() {
+        return p0fPids.stream().mapToLong(SmtpLoadHarness::cpuMillis).sum();
+    }
+
+    /** User plus system CPU time of process {@code pid} (all its threads), from /proc, in milliseconds. */
+    private static long cpuMillis(long pid) {
+        return cpuMillis(Paths.get("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** CPU time of the JIT compiler threads of JVM {@code pid}, in milliseconds. */
+    private static long jitCpuMillis(long pid) {
+        try (Stream<Path> threads = Files.list(Paths.get("/proc", Long.toString(pid), "task"))) {
+            return threads.filter(thread -> threadName(thread).contains("CompilerThre"))
+                .mapToLong(thread -> cpuMillis(thread.resolve("stat"))).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String threadName(Path thread) {
+        try {
+            return new String(Files.readAllBytes(thread.resolve("comm")), StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static long cpuMillis(Path stat) {
+        try {
+            String line = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
+            // Fields after the command name, which is in parentheses and may hold spaces; utime and stime are 14 and 15.
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static final class Result {
         private final long sessions;
         private final long errors;
+        private final String firstError;
         private final long nanos;
+        private final long jamesCpuMillis;
+        private final long p0fCpuMillis;
 
-        Result(long sessions, long errors, long nanos) {
+        Result(long sessions, long errors, String firstError, long nanos, long jamesCpuMillis, long p0fCpuMillis) {
             this.sessions = sessions;
             this.errors = errors;
+            this.firstError = firstError;
             this.nanos = nanos;
+            this.jamesCpuMillis = jamesCpuMillis;
+            this.p0fCpuMillis = p0fCpuMillis;
         }
 
         double perSecond() {
             return sessions * 1e9 / nanos;
+        }
+
+        /** CPU time James spent per session, in microseconds. */
+        double jamesCpuPerSession() {
+            return jamesCpuMillis * 1000.0 / Math.max(1, sessions);
+        }
+
+        /** CPU time the p0f daemons spent per session, in microseconds. */
+        double p0fCpuPerSession() {
+            return p0fCpuMillis * 1000.0 / Math.max(1, sessions);
+        }
+    }
+
+    /** The {@link LoadTarget} JVM: started, told to stop by closing its standard input. */
+    private static final class Target implements AutoCloseable {
+        private final int webAdminPort;
+        private final Process process;
+
+        private Target(int webAdminPort, Process process) {
+            this.webAdminPort = webAdminPort;
+            this.process = process;
+        }
+
+        static Target start(List<String> servers, SmtpLoadHarness harness) throws Exception {
+            List<String> command = new ArrayList<>();
+            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xms" + harness.heap);
+            command.add("-Xmx" + harness.heap);
+            if (!harness.jvmArgs.isBlank()) {
+                command.addAll(Arrays.asList(harness.jvmArgs.trim().split("\\s+")));
+            }
+            for (String property : PASSED_PROPERTIES) {
+                if (System.getProperty(property) != null) {
+                    command.add("-D" + property + "=" + System.getProperty(property));
+                }
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadTarget.class.getName()));
+            command.addAll(servers);
+            System.out.printf(Locale.ROOT, "starting James with SMTP servers %s%n", servers);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            CompletableFuture<Integer> ready = pumpOutput(process.getInputStream());
+            try {
+                return new Target(ready.get(120, TimeUnit.SECONDS), process);
+            } catch (Exception e) {
+                process.destroyForcibly();
+                throw new IllegalStateException("James did not start", e);
+            }
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        /** Completes with the webadmin port once James is ready; passes its other output on. */
+        private static CompletableFuture<Integer> pumpOutput(InputStream output) {
+            CompletableFuture<Integer> ready = new CompletableFuture<>();
+            Thread pump = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        if (line.startsWith(LoadTarget.READY + " ")) {
+                            ready.complete(Integer.parseInt(line.substring(LoadTarget.READY.length() + 1).trim()));
+                        } else {
+                            System.err.println("[james] " + line);
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    ready.completeExceptionally(e);
+                }
+                ready.completeExceptionally(new IllegalStateException("James exited"));
+            }, "load-target-output");
+            pump.setDaemon(true);
+            pump.start();
+            return ready;
+        }
+
+        /** The p0f_*_total counters of James's metrics (lookups, matches, failures by kind), all servers together. */
+        String p0fCounters() {
+            try {
+                HttpURLConnection connection = (HttpURLConnection)
+                    new URL("http://127.0.0.1:" + webAdminPort + "/metrics").openConnection();
+                connection.setConnectTimeout(5_000);
+                connection.setReadTimeout(10_000);
+                try (InputStream in = connection.getInputStream()) {
+                    return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"))
+                        .filter(line -> line.startsWith("p0f_") && line.contains("_total ") && !line.endsWith(" 0.0"))
+                        .collect(Collectors.joining(", "));
+                } finally {
+                    connection.disconnect();
+                }
+            } catch (IOException e) {
+                return "unavailable (" + e + ")";
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    System.err.println("James did not stop in 30 s; killing it");
+                    process.destroyForcibly();
+                }
+            } catch (IOException | InterruptedException e) {
+                process.destroyForcibly();
+            }
         }
     }
 }

@@ -55,6 +55,7 @@ public final class SmtpTestClient implements AutoCloseable {
         record();
     }
 
+    /** Connects from {@code source}, or, when it is null, from whatever address and port the kernel picks. */
     public static SmtpTestClient connect(InetAddress server, int port, InetAddress source) {
         AuthenticatingSMTPClient client = new AuthenticatingSMTPClient();
         client.setConnectTimeout(10_000);
