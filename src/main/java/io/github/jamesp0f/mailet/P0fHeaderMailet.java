@@ -99,8 +99,10 @@ public class P0fHeaderMailet extends GenericMailet {
         if (!forged && fingerprint.isEmpty()) {
             return;
         }
-        for (String name : headerNames) {
-            message.removeHeader(name);
+        if (forged) {
+            for (String name : headerNames) {
+                message.removeHeader(name);
+            }
         }
         if (fingerprint.isPresent()) {
             if (fields) {
