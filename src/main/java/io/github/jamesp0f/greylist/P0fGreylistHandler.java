@@ -96,7 +96,7 @@ public class P0fGreylistHandler implements RcptHook {
         if (session.isRelayingAllowed() || session.getUsername() != null) {
             return HookResult.DECLINED;
         }
-        Optional<P0fLookup> lookup = SessionFingerprint.await(session);
+        Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
         if (!config.criteria().selects(lookup)) {
             return HookResult.DECLINED;
         }

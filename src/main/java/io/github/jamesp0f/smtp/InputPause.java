@@ -25,7 +25,7 @@ final class InputPause {
     /**
      * Stops reading {@code session}'s input until {@code lookup} completes. Does nothing when it is
      * already complete (cache hit, client backing off), or when the session is not one of James's
-     * network sessions (the hooks then fall back to a wait bounded by the deadline).
+     * network sessions.
      */
     static void until(SMTPSession session, CompletableFuture<?> lookup) {
         if (lookup.isDone() || !(session instanceof ProtocolSessionImpl)) {

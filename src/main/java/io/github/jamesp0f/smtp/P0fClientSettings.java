@@ -132,14 +132,6 @@ public final class P0fClientSettings {
         return timeout;
     }
 
-    /**
-     * How long a session may wait for the connect-time lookup: the timeout, plus the NOMATCH retry
-     * that the client may make within it.
-     */
-    public Duration lookupBudget() {
-        return timeout.plus(noMatchRetryDelay);
-    }
-
     /** An IP literal only: a host name here would mean a DNS lookup at start-up. */
     static InetAddress literalAddress(String element, String text) throws ConfigurationException {
         if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {

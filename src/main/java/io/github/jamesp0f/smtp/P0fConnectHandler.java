@@ -41,8 +41,8 @@ import io.github.jamesp0f.metrics.P0fMetrics;
  * (authenticated, or from authorizedAddresses);</li>
  * <li>for every mail, copies the fingerprint onto the Mail as {@link P0fAttributes}.</li>
  * </ul>
- * A lookup never outlives its deadline (timeout plus NOMATCH retry, counted from connect). Without
- * an answer mail flows as if p0f were absent.
+ * No hook ever waits for p0f: a lookup not answered by the time a hook needs it reads as no
+ * fingerprint. Without an answer mail flows as if p0f were absent.
  */
 public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook, JamesMessageHook {
 
@@ -102,9 +102,8 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         if (config.neverLookUp().contains(remote.getAddress())) {
             return NO_RESPONSE;
         }
-        long deadline = System.nanoTime() + config.clientSettings().lookupBudget().toNanos();
         CompletableFuture<P0fLookup> lookup = startLookup(remote, session.getLocalAddress());
-        SessionFingerprint.attach(session, lookup, deadline);
+        SessionFingerprint.attach(session, lookup);
         InputPause.until(session, lookup);
         return NO_RESPONSE;
     }
@@ -155,7 +154,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        Optional<P0fLookup> lookup = SessionFingerprint.await(session);
+        Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
         if (lookup.isEmpty()) {
             LOGGER.debug("Mail {} gets no p0f attributes: client {} is in neverLookUp", mail.getName(),
                 session.getRemoteAddress().getAddress().getHostAddress());

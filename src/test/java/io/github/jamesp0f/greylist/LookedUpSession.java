@@ -14,7 +14,7 @@ final class LookedUpSession {
 
     static TestSmtpSession from(String address, P0fLookup lookup) {
         TestSmtpSession session = TestSmtpSession.from(address);
-        SessionFingerprint.attach(session, CompletableFuture.completedFuture(lookup), System.nanoTime());
+        SessionFingerprint.attach(session, CompletableFuture.completedFuture(lookup));
         return session;
     }
 }

@@ -135,34 +135,49 @@ class P0fUnavailableIT {
     }
 
     @Test
-    void aClientWaitingForP0fAtMailFromHoldsNoThread() throws Exception {
+    void clientsWhoseLookupIsPendingHoldNoThread() throws Exception {
         InetAddress server = InetAddress.getByName("127.0.0.1");
-        try (Socket first = new Socket()) {
-            long connected = System.nanoTime();
-            first.connect(new InetSocketAddress(server, mailFromPort));
-            // The blocklist needs this client's OS at MAIL FROM, and its lookup waits 4 s on the stalled p0f.
-            first.getOutputStream().write(("EHLO first.example.test\r\nMAIL FROM:<" + SENDER + ">\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        try (Socket earlyTalker = new Socket(); Socket polite = new Socket()) {
+            // Talks before the banner: its EHLO and MAIL FROM may be read before the handler pauses its
+            // input, and the sample's blocklist then needs its OS while the lookup waits on the stalled p0f.
+            earlyTalker.connect(new InetSocketAddress(server, mailFromPort));
+            send(earlyTalker, "EHLO early.example.test\r\nMAIL FROM:<" + SENDER + ">\r\n");
+            // Waits for the banner, as it should: its EHLO is read only once its lookup is over.
+            long politeConnected = System.nanoTime();
+            polite.connect(new InetSocketAddress(server, mailFromPort));
+            assertThat(readLine(polite)).startsWith("220");
+            send(polite, "EHLO polite.example.test\r\n");
             Thread.sleep(100);
 
-            // Had MAIL FROM waited on the (single) I/O thread, this whole session would wait 4 s.
+            // Had any of them waited for p0f on the (single) I/O thread, this session would take seconds.
             long start = System.nanoTime();
-            try (SmtpTestClient second = SmtpTestClient.connect(server, mailFromPort, InetAddress.getByName(WARM_UP_CLIENT))) {
-                assertThat(second.sendMail(SENDER, RECIPIENT, "Subject: meanwhile\r\n\r\nbody\r\n")).isEqualTo(250);
+            try (SmtpTestClient other = SmtpTestClient.connect(server, mailFromPort, InetAddress.getByName(WARM_UP_CLIENT))) {
+                assertThat(other.sendMail(SENDER, RECIPIENT, "Subject: meanwhile\r\n\r\nbody\r\n")).isEqualTo(250);
             }
-            assertThat((System.nanoTime() - start) / 1e6).as("second client's session, ms").isLessThan(2000.0);
+            assertThat((System.nanoTime() - start) / 1e6).as("another client's session, ms").isLessThan(2000.0);
 
-            // The first client's commands are read once its lookup is over, and fail open.
-            assertThat(readLine(first)).startsWith("220");
-            String ehloLine;
-            do {
-                ehloLine = readLine(first);
-            } while (ehloLine.startsWith("250-"));
-            assertThat(ehloLine).startsWith("250 ");
-            assertThat(readLine(first)).as("MAIL FROM, after the lookup timed out").startsWith("250");
-            assertThat((System.nanoTime() - connected) / 1e6).as("first client's MAIL FROM answered after, ms")
-                .isGreaterThan(3000.0);
+            assertThat(readLine(polite)).startsWith("250");
+            assertThat((System.nanoTime() - politeConnected) / 1e6).as("polite client's EHLO answered after, ms")
+                .isGreaterThan(1000.0);
+            // Both fail open: mail flows without a fingerprint.
+            assertThat(readLine(earlyTalker)).startsWith("220");
+            assertThat(readReply(earlyTalker)).as("EHLO").startsWith("250 ");
+            assertThat(readLine(earlyTalker)).as("MAIL FROM").startsWith("250");
         }
+    }
+
+    private static void send(Socket socket, String lines) throws Exception {
+        socket.getOutputStream().write(lines.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    /** The last line of a (possibly multi-line) reply. */
+    private static String readReply(Socket socket) throws Exception {
+        String line;
+        do {
+            line = readLine(socket);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return line;
     }
 
     private static void assertDeliveredWithoutFingerprint(int port) throws Exception {
