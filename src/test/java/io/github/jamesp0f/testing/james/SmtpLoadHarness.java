@@ -155,13 +155,16 @@ public final class SmtpLoadHarness {
      */
     private void warmUp(Target james, List<Integer> ports) throws Exception {
         long deadline = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+        int quietSlices = 0;
         while (true) {
             long before = jitCpuMillis(james.pid());
             Result slice = load(james, ports, WARMUP_SLICE_MILLIS);
             long compiling = jitCpuMillis(james.pid()) - before;
             System.out.printf(Locale.ROOT, "warming up: %.1f sessions/s, JIT compilers busy %d ms of the last %d s%n",
                 slice.perSecond(), compiling, WARMUP_SLICE_MILLIS / 1000);
-            if (compiling <= WARMUP_SLICE_MILLIS * QUIET_JIT_PERCENT / 100) {
+            // Two quiet slices in a row: a single one was once a lull, with compilation resuming after it.
+            quietSlices = compiling <= WARMUP_SLICE_MILLIS * QUIET_JIT_PERCENT / 100 ? quietSlices + 1 : 0;
+            if (quietSlices == 2) {
                 return;
             }
             if (System.nanoTime() > deadline) {
