@@ -117,7 +117,6 @@ public class P0fHeaderMailet extends GenericMailet {
         message.saveChanges();
     }
 
-
     private static Map<String, String> fieldHeaders(Fingerprint fingerprint) {
         Map<String, String> headers = new LinkedHashMap<>();
         String os = fingerprint.osDescription();

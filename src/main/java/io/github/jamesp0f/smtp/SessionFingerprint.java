@@ -22,15 +22,15 @@ import io.github.jamesp0f.client.P0fLookup;
  */
 public final class SessionFingerprint {
 
-    private static final AttachmentKey<CompletableFuture> KEY =
-        AttachmentKey.of("io.github.jamesp0f.lookup", CompletableFuture.class);
+    private static final AttachmentKey<StartedLookup> KEY =
+        AttachmentKey.of("io.github.jamesp0f.lookup", StartedLookup.class);
 
     private SessionFingerprint() {
     }
 
     /** Keeps {@code lookup} on the session, for the whole connection. */
     public static void attach(SMTPSession session, CompletableFuture<P0fLookup> lookup) {
-        session.setAttachment(KEY, lookup, State.Connection);
+        session.setAttachment(KEY, new StartedLookup(lookup), State.Connection);
     }
 
     /**
@@ -39,7 +39,7 @@ public final class SessionFingerprint {
      * lookup still pending reads as a TIMEOUT failure.
      */
     public static Optional<P0fLookup> lookup(SMTPSession session) {
-        return session.getAttachment(KEY, State.Connection).map(SessionFingerprint::outcome);
+        return session.getAttachment(KEY, State.Connection).map(StartedLookup::outcome);
     }
 
     /** The client's fingerprint, when p0f matched it. */
@@ -47,14 +47,23 @@ public final class SessionFingerprint {
         return lookup(session).flatMap(P0fLookup::fingerprint);
     }
 
-    private static P0fLookup outcome(CompletableFuture<?> lookup) {
-        try {
-            Object done = lookup.getNow(null);
-            return done != null ? (P0fLookup) done
-                : P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "p0f had not answered yet when the session needed it");
-        } catch (CompletionException | CancellationException | ClassCastException e) {
-            // The client completes normally by contract; this guards the mail path regardless.
-            return P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e);
+    /** The session's lookup, typed: AttachmentKey takes a class, not a generic type. */
+    private static final class StartedLookup {
+        private final CompletableFuture<P0fLookup> lookup;
+
+        private StartedLookup(CompletableFuture<P0fLookup> lookup) {
+            this.lookup = lookup;
+        }
+
+        private P0fLookup outcome() {
+            try {
+                P0fLookup done = lookup.getNow(null);
+                return done != null ? done
+                    : P0fLookup.failed(P0fFailure.Kind.TIMEOUT, "p0f had not answered yet when the session needed it");
+            } catch (CompletionException | CancellationException e) {
+                // The client completes normally by contract; this guards the mail path regardless.
+                return P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e);
+            }
         }
     }
 }
