@@ -19,7 +19,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -44,6 +47,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>p0f's output goes to a log file capped at {@value #LOG_CAP_BYTES} bytes: p0f with all API
  * slots taken prints hundreds of thousands of lines a second, which must neither fill a pipe (p0f
  * would block) nor a disk.
+ *
+ * <p>{@link Builder#daemon()} runs p0f as a server should, with {@code -d}: it forks into the
+ * background once its capture and API socket are open, and prints nothing more. In the foreground
+ * p0f prints several lines for every connection it sees, which costs it more CPU than the
+ * fingerprinting itself; benchmarks use daemon mode. The log then holds what p0f said until it
+ * forked (start-up errors).
  */
 public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
     AfterEachCallback {
@@ -60,8 +69,12 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     private final int craftedSynPort;
     private final int apiSlots;
     private final String filter;
+    private final boolean daemon;
 
+    /** What was launched: p0f itself, or in daemon mode the parent that forks it and exits. */
     private Process process;
+    /** The running p0f. */
+    private ProcessHandle p0f;
     private Path directory;
     private Thread logPump;
     private Thread shutdownHook;
@@ -74,6 +87,7 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         this.craftedSynPort = b.craftedSynPort > 0 ? b.craftedSynPort : freePort();
         this.apiSlots = b.apiSlots;
         this.filter = filter(watchedPorts, craftedSynPort);
+        this.daemon = b.daemon;
     }
 
     public static Builder builder() {
@@ -128,13 +142,17 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         assumeAvailable();
         try {
             directory = Files.createTempDirectory("real-p0f-");
-            List<String> command = new ArrayList<>(List.of(binary().toString(), "-i", "lo",
-                "-s", socketPath().toString(), "-S", Integer.toString(apiSlots), filter));
+            List<String> command = new ArrayList<>(List.of(binary().toString()));
+            if (daemon) {
+                command.add("-d");
+            }
+            command.addAll(List.of("-i", "lo", "-s", socketPath().toString(), "-S", Integer.toString(apiSlots), filter));
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             logPump = startLogPump(process.getInputStream(), logPath());
             shutdownHook = new Thread(this::stopQuietly, "real-p0f-shutdown-" + process.pid());
             Runtime.getRuntime().addShutdownHook(shutdownHook);
+            p0f = daemon ? awaitFork(command) : process.toHandle();
             awaitApi();
             return this;
         } catch (IOException | RuntimeException | Error e) {
@@ -144,12 +162,49 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         }
     }
 
+    /** Waits for the launched p0f to fork and exit, and finds the daemon by its command line. */
+    private ProcessHandle awaitFork(List<String> command) throws IOException {
+        try {
+            if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("p0f -d did not fork within " + START_TIMEOUT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for p0f -d to fork", e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException("p0f -d exited with status " + process.exitValue());
+        }
+        // The socket path is unique to this instance, so the full command line names one process.
+        String wanted = String.join("\0", command) + "\0";
+        try (Stream<Path> entries = Files.list(Paths.get("/proc"))) {
+            for (Path entry : entries.collect(Collectors.toList())) {
+                String name = entry.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit) && wanted.equals(readCommandLine(entry))) {
+                    Optional<ProcessHandle> forked = ProcessHandle.of(Long.parseLong(name));
+                    if (forked.isPresent()) {
+                        return forked.get();
+                    }
+                }
+            }
+        }
+        throw new IOException("p0f -d forked, but no process runs " + command);
+    }
+
+    private static String readCommandLine(Path procEntry) {
+        try {
+            return new String(Files.readAllBytes(procEntry.resolve("cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return ""; // Gone meanwhile, or not ours to read.
+        }
+    }
+
     private void awaitApi() throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("p0f exited with status " + process.exitValue());
+            if (!p0f.isAlive()) {
+                throw new IOException(daemon ? "p0f exited" : "p0f exited with status " + process.exitValue());
             }
             if (Files.exists(socketPath())) {
                 try {
@@ -221,11 +276,11 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     public synchronized long pid() {
         requireStarted();
-        return process.pid();
+        return p0f.pid();
     }
 
     public synchronized boolean isAlive() {
-        return process != null && process.isAlive();
+        return p0f != null && p0f.isAlive();
     }
 
     /** The first watched port: where a test's server listens. */
@@ -280,18 +335,18 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     private void signal(String name) {
         requireStarted();
-        if (!process.isAlive()) {
-            throw new IllegalStateException("p0f (pid " + process.pid() + ") is not running");
+        if (!p0f.isAlive()) {
+            throw new IllegalStateException("p0f (pid " + p0f.pid() + ") is not running");
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p0f.pid()))
                 .redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + output);
+                throw new IllegalStateException("kill -" + name + " " + p0f.pid() + " failed: " + output);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run kill -" + name + " " + process.pid(), e);
+            throw new UncheckedIOException("cannot run kill -" + name + " " + p0f.pid(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while signalling p0f", e);
@@ -306,21 +361,20 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     private synchronized void stopQuietly() {
         if (process != null) {
-            if (process.isAlive()) {
+            if (p0f != null && p0f.isAlive()) {
                 try {
                     signal("CONT");
                 } catch (RuntimeException e) {
                     // It may have exited meanwhile; SIGTERM/SIGKILL below still apply.
                 }
-                process.destroy();
-                try {
-                    if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                        process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    process.destroyForcibly();
-                    Thread.currentThread().interrupt();
+                p0f.destroy();
+                if (!awaitExit(p0f)) {
+                    p0f.destroyForcibly();
+                    awaitExit(p0f);
                 }
+            }
+            if (process.isAlive()) {
+                process.destroyForcibly(); // a p0f -d that never forked
             }
             joinQuietly(logPump);
             if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -333,9 +387,25 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         }
         deleteDirectory();
         process = null;
+        p0f = null;
         logPump = null;
         shutdownHook = null;
         stalled = false;
+    }
+
+    /** Works for a daemon too, which is not this JVM's child: the JDK then polls for its end. */
+    private static boolean awaitExit(ProcessHandle handle) {
+        try {
+            handle.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !handle.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !handle.isAlive();
+        }
     }
 
     private static void joinQuietly(Thread thread) {
@@ -409,7 +479,7 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         }
         if (!startedForClass) {
             close();
-        } else if (stalled && process.isAlive()) {
+        } else if (stalled && isAlive()) {
             resume();
         }
     }
@@ -423,7 +493,7 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     @Override
     public String toString() {
-        return "p0f " + (process == null ? "(not running)" : "pid " + process.pid() + " at " + directory)
+        return "p0f " + (p0f == null ? "(not running)" : "pid " + p0f.pid() + " at " + directory)
             + " filter '" + filter + "'";
     }
 
@@ -431,8 +501,15 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         private final List<Integer> watchedPorts = new ArrayList<>();
         private int craftedSynPort;
         private int apiSlots = 20;
+        private boolean daemon;
 
         private Builder() {
+        }
+
+        /** Runs p0f with {@code -d}, as on a server: in the background and silent (see the class comment). */
+        public Builder daemon() {
+            this.daemon = true;
+            return this;
         }
 
         /** A port whose real connections p0f fingerprints (the test's server port). Default: a free port. */

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -131,6 +132,32 @@ class RealP0fHarnessTest {
             pid = own.pid();
             own.stall();
             assertThat(Files.exists(socket)).isTrue();
+        }
+
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(socket.getParent()).doesNotExist();
+    }
+
+    @Test
+    void daemonModeFingerprintsStallsAndStopsTheForkedP0f() throws Exception {
+        Path socket;
+        long pid;
+        try (RealP0f own = RealP0f.builder().daemon().start(); ServerSocket server = new ServerSocket()) {
+            socket = own.socketPath();
+            pid = own.pid();
+            server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), own.watchedPort()));
+            own.connectFrom(InetAddress.getByName("127.0.0.9"));
+
+            assertThat(CraftedSyn.awaitOsKnown(socket, InetAddress.getByName("127.0.0.9"), WAIT).osName()).isEqualTo("Linux");
+            assertThat(ProcessHandle.of(pid).flatMap(handle -> handle.parent()).map(ProcessHandle::pid))
+                .as("p0f -d forked away from the JVM").isNotEqualTo(Optional.of(ProcessHandle.current().pid()));
+            own.stall();
+            try (RawP0fQuery query = RawP0fQuery.connect(socket)) {
+                query.send(InetAddress.getLoopbackAddress());
+                assertThatThrownBy(() -> query.receive(Duration.ofMillis(300))).isInstanceOf(SocketTimeoutException.class);
+                own.resume();
+                assertThat(query.receive(WAIT).isP0f()).isTrue();
+            }
         }
 
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
