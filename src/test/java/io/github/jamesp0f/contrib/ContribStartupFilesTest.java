@@ -57,12 +57,12 @@ class ContribStartupFilesTest {
     }
 
     @Test
-    void systemdUnitStartsP0fOnTheSmtpPortsWithSocketSlotsAndUser() throws IOException {
+    void systemdUnitStartsP0fAsADaemonOnTheSmtpPortsWithSocketSlotsAndUser() throws IOException {
         String unit = read(SYSTEMD_UNIT);
 
-        assertThat(unit).contains("RuntimeDirectory=p0f\n", "RuntimeDirectoryMode=0750\n", "Group=james\n",
+        assertThat(unit).contains("Type=forking\n", "RuntimeDirectory=p0f\n", "RuntimeDirectoryMode=0750\n", "Group=james\n",
             "Environment=\"P0F_FILTER=" + SMTP_FILTER + "\"\n", "Environment=P0F_SLOTS=20\n");
-        assertThat(unit).containsPattern("(?m)^ExecStart=/usr/sbin/p0f .*-s /run/p0f/p0f\\.sock -S \\$\\{P0F_SLOTS\\}"
+        assertThat(unit).containsPattern("(?m)^ExecStart=/usr/sbin/p0f -d .*-s /run/p0f/p0f\\.sock -S \\$\\{P0F_SLOTS\\}"
             + " -u \\$\\{P0F_USER\\} \\$\\{P0F_FILTER\\}$");
     }
 
@@ -89,12 +89,12 @@ class ContribStartupFilesTest {
     }
 
     @Test
-    void upstartJobStartsP0fOnTheSmtpPortsWithSocketSlotsAndUser() throws IOException {
+    void upstartJobStartsP0fAsADaemonOnTheSmtpPortsWithSocketSlotsAndUser() throws IOException {
         String job = read(UPSTART_JOB);
 
         assertThat(job).contains("env P0F_FILTER=\"" + SMTP_FILTER + "\"", "env P0F_SLOTS=20",
             "install -d -m 0750 -o root -g \"$P0F_GROUP\" /run/p0f",
-            "exec /usr/sbin/p0f -i \"$P0F_INTERFACE\" -s /run/p0f/p0f.sock -S \"$P0F_SLOTS\" -u \"$P0F_USER\""
+            "expect fork\n", "exec /usr/sbin/p0f -d -i \"$P0F_INTERFACE\" -s /run/p0f/p0f.sock -S \"$P0F_SLOTS\" -u \"$P0F_USER\""
                 + " \"$P0F_FILTER\"");
     }
 
@@ -130,11 +130,11 @@ class ContribStartupFilesTest {
     }
 
     @Test
-    void freebsdRcScriptStartsP0fOnTheSmtpPortsWithSocketSlotsAndUser() throws IOException {
+    void freebsdRcScriptStartsP0fAsADaemonOnTheSmtpPortsWithSocketSlotsAndUser() throws IOException {
         String rc = read(FREEBSD_RC);
 
         assertThat(rc).contains(": \"${p0f_filter:=" + SMTP_FILTER + "}\"", ": \"${p0f_slots:=20}\"",
-            "p0f_dir=\"/var/run/p0f\"", "install -d -m 0750 -o root -g \"${p0f_group}\" \"${p0f_dir}\"",
+            "p0f_dir=\"/var/run/p0f\"", "command_args=\"-d ", "install -d -m 0750 -o root -g \"${p0f_group}\" \"${p0f_dir}\"",
             "-s ${p0f_socket} -S ${p0f_slots} -u ${p0f_user} \\\"${p0f_filter}\\\"", "run_rc_command \"$1\"");
     }
 
