@@ -49,7 +49,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * would block) nor a disk.
  *
  * <p>{@link Builder#daemon()} runs p0f as a server should, with {@code -d}: it forks into the
- * background once its capture and API socket are open, and prints nothing more. In the foreground
+ * background once its capture and API socket are open, and prints no more observations (when its
+ * output is not a terminal, its warnings still go there). In the foreground
  * p0f prints several lines for every connection it sees, which costs it more CPU than the
  * fingerprinting itself; benchmarks use daemon mode. The log then holds what p0f said until it
  * forked (start-up errors).
@@ -506,7 +507,7 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         private Builder() {
         }
 
-        /** Runs p0f with {@code -d}, as on a server: in the background and silent (see the class comment). */
+        /** Runs p0f with {@code -d}, as on a server: in the background, without observations (see the class comment). */
         public Builder daemon() {
             this.daemon = true;
             return this;
