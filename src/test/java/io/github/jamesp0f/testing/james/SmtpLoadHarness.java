@@ -134,7 +134,10 @@ public final class SmtpLoadHarness {
                 stalled.stall();
                 measure(james, ports);
                 if (!live.isAlive()) {
-                    System.out.println("WARNING: the live p0f died during the run: its scenarios measured p0f gone");
+                    // p0f -d keeps a stderr that is not a terminal, so its last words are in the log.
+                    String log = live.log();
+                    System.out.println("WARNING: the live p0f died during the run: its scenarios measured p0f gone."
+                        + " The end of its output:\n" + log.substring(Math.max(0, log.length() - 2000)));
                 }
             }
         } finally {
