@@ -91,8 +91,7 @@ class P0fHeaderMailetTest {
     @Test
     void leavesAMailWithNothingToRemoveOrStampUntouched() throws Exception {
         // James re-encodes a message it has seen modified: a p0f-less mail must not pay for that.
-        MimeMessageWrapper message = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m",
-            new ByteArrayInputStream("Subject: hi\r\nX-Other: kept\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII))));
+        MimeMessageWrapper message = jamesMessage("Subject: hi\r\nX-Other: kept\r\n\r\nbody\r\n");
         FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
 
         mailet().service(mail);
@@ -103,14 +102,19 @@ class P0fHeaderMailetTest {
 
     @Test
     void aMailWithAForgedHeaderIsModified() throws Exception {
-        MimeMessageWrapper message = new MimeMessageWrapper(MimeMessageInputStreamSource.create("m",
-            new ByteArrayInputStream("Subject: hi\r\nx-p0f-genre: forged\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII))));
+        MimeMessageWrapper message = jamesMessage("Subject: hi\r\nx-p0f-genre: forged\r\n\r\nbody\r\n");
         FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
 
         mailet().service(mail);
 
         assertThat(message.isModified()).isTrue();
         assertThat(message.getHeader("X-P0F-Genre")).as("removed, whatever its case").isNull();
+    }
+
+    /** A message as James holds one it received: read from its source, modified only when touched. */
+    private static MimeMessageWrapper jamesMessage(String raw) throws Exception {
+        return new MimeMessageWrapper(MimeMessageInputStreamSource.create("m",
+            new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
     }
 
     @Test

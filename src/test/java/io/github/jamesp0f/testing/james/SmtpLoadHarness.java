@@ -120,14 +120,31 @@ public final class SmtpLoadHarness {
             p0fPids.add(stalled.pid());
             List<String> servers = new ArrayList<>();
             for (Scenario scenario : Scenario.values()) {
-                int port = scenario == Scenario.LIVE ? live.watchedPort()
-                    : scenario == Scenario.CACHED ? cachedPort
-                    : scenario == Scenario.STALLED ? stalled.watchedPort() : JamesTestServer.freePort();
+                // Each server as LoadTarget takes it: PORT, or PORT=SOCKET[=CACHETTL] for one with the handler.
+                int port;
+                String handler;
+                switch (scenario) {
+                    case LIVE:
+                        port = live.watchedPort();
+                        handler = "=" + live.socketPath();
+                        break;
+                    case CACHED:
+                        port = cachedPort;
+                        handler = "=" + live.socketPath() + "=60s";
+                        break;
+                    case STALLED:
+                        port = stalled.watchedPort();
+                        handler = "=" + stalled.socketPath();
+                        break;
+                    case MISSING:
+                        port = JamesTestServer.freePort();
+                        handler = "=" + temp.resolve("missing.sock");
+                        break;
+                    default:
+                        port = JamesTestServer.freePort();
+                        handler = "";
+                }
                 ports.put(scenario, port);
-                String handler = scenario == Scenario.LIVE ? "=" + live.socketPath()
-                    : scenario == Scenario.CACHED ? "=" + live.socketPath() + "=60s"
-                    : scenario == Scenario.STALLED ? "=" + stalled.socketPath()
-                    : scenario == Scenario.MISSING ? "=" + temp.resolve("missing.sock") : "";
                 servers.add(port + handler);
             }
             try (Target james = Target.start(servers, this)) {
