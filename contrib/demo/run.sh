@@ -14,6 +14,8 @@ set -euo pipefail
 
 DEMO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PROJECT_DIR="$(cd "${DEMO_DIR}/../.." && pwd)"
+# The crafted-SYN tool, shared with the tests (src/test/.../testing/CraftedSyn.java).
+CRAFT_SYN="${PROJECT_DIR}/contrib/tools/craft-syn.py"
 
 SMTP_PORT=2525
 IMAP_PORT=1143
@@ -210,7 +212,7 @@ if [ "$KEEP_RUNNING" -eq 1 ]; then
   IMAP      127.0.0.1:${IMAP_PORT}   user ${DEMO_USER}   password ${DEMO_PASSWORD}
   p0f state curl http://127.0.0.1:${WEBADMIN_PORT}/p0f/status
   metrics   curl -s http://127.0.0.1:${WEBADMIN_PORT}/metrics | grep ^p0f_
-  Windows   python3 ${DEMO_DIR}/craft-syn.py windows-7 127.0.0.77 ${SYN_PORT}
+  Windows   python3 ${CRAFT_SYN} windows-7 127.0.0.77 ${SYN_PORT}
             then send from 127.0.0.77, e.g.:  swaks --server 127.0.0.1:${SMTP_PORT} --local-interface 127.0.0.77 --to ${DEMO_USER}
   Logs      ${WORK}/james.log, ${WORK}/p0f.log
 
@@ -225,4 +227,4 @@ fi
 say ""
 python3 "${DEMO_DIR}/tour.py" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
     --syn-port "$SYN_PORT" --user "$DEMO_USER" --password "$DEMO_PASSWORD" --block-time "$BLOCK_TIME_SECONDS" \
-    --craft-syn "${DEMO_DIR}/craft-syn.py"
+    --craft-syn "$CRAFT_SYN"

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Makes a real p0f believe a loopback address runs another operating system, by running
- * {@code contrib/demo/craft-syn.py} (a raw-socket SYN shaped like that system; needs root and
+ * {@code contrib/tools/craft-syn.py} (a raw-socket SYN shaped like that system; needs root and
  * python3). Use sources 127.0.0.64-127 so that {@link RealP0f}'s filter keeps their crafted
  * fingerprint while they also open real connections.
  */
 public final class CraftedSyn {
 
-    public static final String SCRIPT = "contrib/demo/craft-syn.py";
+    public static final String SCRIPT = "contrib/tools/craft-syn.py";
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DEFAULT_AWAIT = Duration.ofSeconds(5);
 
