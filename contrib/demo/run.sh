@@ -27,6 +27,11 @@ DEMO_PASSWORD="demo"
 BLOCK_TIME_SECONDS=5
 # Real connections from these sources are not fingerprinted: they keep their crafted SYN's.
 CRAFTED_SOURCES="127.0.0.64/26"
+# Where the mail that shows "no p0f, mail still flows" comes from: a real connection p0f would
+# fingerprint, from an address nothing else in the demo uses, so that James has no cached answer.
+WITHOUT_P0F_SOURCE="127.0.0.2"
+# The James line the demo runs (see choose_james).
+JAMES_LINE=3.8
 
 usage() {
     cat <<EOF
@@ -71,11 +76,31 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+# --- Which James ------------------------------------------------------------------------------
+# Everything that depends on the James line is set here and nowhere else: the jar, the demo
+# launcher's classes and class path, the Maven arguments that build them, the JDK that runs James.
+# Another line is one more case (and an option to choose it).
+choose_james() {
+    case "$JAMES_LINE" in
+        3.8)
+            JAMES_NAME="Apache James 3.8.1"
+            JAVA="java"
+            MAVEN_ARGS=()
+            JAR="${PROJECT_DIR}/target/james-p0f-0.1.0-SNAPSHOT.jar"
+            LAUNCHER_CLASSES="${PROJECT_DIR}/target/test-classes"
+            CLASSPATH_FILE="${PROJECT_DIR}/target/demo-classpath.txt"
+            ;;
+        *) die "unknown James line '${JAMES_LINE}'" ;;
+    esac
+    LAUNCHER="${LAUNCHER_CLASSES}/io/github/jamesp0f/demo/DemoJames.class"
+}
+choose_james
+
 if [ "$(id -u)" -ne 0 ]; then
     die "needs root: p0f sniffs the loopback interface and the tour sends crafted SYNs; run: sudo $0 $*"
 fi
 
-for tool in java mvn python3; do
+for tool in "$JAVA" mvn python3; do
     command -v "$tool" > /dev/null || die "needs $tool on the PATH (a JDK 11+, Maven and python3)"
 done
 
@@ -93,12 +118,17 @@ if [ -z "$P0F" ]; then
     P0F=/usr/sbin/p0f
 fi
 
+# A port is taken when a server could not listen on it. The check binds as James's servers do,
+# with SO_REUSEADDR: without it, the connections a previous run left in TIME_WAIT (for about a
+# minute) would count as "in use" although James starts fine next to them.
 ports_in_use="$(python3 - "$SMTP_PORT" "$IMAP_PORT" "$WEBADMIN_PORT" <<'EOF'
 import socket, sys
 for port in sys.argv[1:]:
     s = socket.socket()
     try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", int(port)))
+        s.listen()
     except OSError:
         print(port, end=" ")
     finally:
@@ -106,17 +136,13 @@ for port in sys.argv[1:]:
 EOF
 )"
 if [ -n "$ports_in_use" ]; then
-    die "port(s) ${ports_in_use}already in use on 127.0.0.1: choose others with --smtp-port, --imap-port, --webadmin-port"
+    die "port(s) ${ports_in_use}already in use on 127.0.0.1 (something listens there): choose others with --smtp-port, --imap-port, --webadmin-port"
 fi
 
 # --- Build the jar and the demo launcher if needed ------------------------------------------
-JAR="${PROJECT_DIR}/target/james-p0f-0.1.0-SNAPSHOT.jar"
-LAUNCHER="${PROJECT_DIR}/target/test-classes/io/github/jamesp0f/demo/DemoJames.class"
-CLASSPATH_FILE="${PROJECT_DIR}/target/demo-classpath.txt"
-
 maven() {
     # Offline first (quick when ~/.m2 is filled), then online.
-    (cd "$PROJECT_DIR" && { mvn -q -o "$@" || mvn -q "$@"; })
+    (cd "$PROJECT_DIR" && { mvn -q -o "${MAVEN_ARGS[@]}" "$@" || mvn -q "${MAVEN_ARGS[@]}" "$@"; })
 }
 
 if [ ! -f "$JAR" ] || [ ! -f "$LAUNCHER" ] \
@@ -125,7 +151,7 @@ if [ ! -f "$JAR" ] || [ ! -f "$LAUNCHER" ] \
     maven -DskipTests package > /dev/null || die "the build failed: run 'mvn -DskipTests package' to see why"
 fi
 if [ ! -f "$CLASSPATH_FILE" ] || [ "${PROJECT_DIR}/pom.xml" -nt "$CLASSPATH_FILE" ]; then
-    say "Resolving James 3.8.1's class path (mvn dependency:build-classpath)..."
+    say "Resolving ${JAMES_NAME}'s class path (mvn dependency:build-classpath)..."
     maven dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CLASSPATH_FILE" > /dev/null \
         || die "could not resolve James's class path: run 'mvn dependency:build-classpath' to see why"
 fi
@@ -167,45 +193,95 @@ trap 'exit 143' TERM
 # --- p0f on loopback --------------------------------------------------------------------------
 P0F_SOCKET="${WORK}/p0f/p0f.sock"
 P0F_FILTER="(tcp dst port ${SMTP_PORT} and not src net ${CRAFTED_SOURCES}) or tcp dst port ${SYN_PORT}"
+P0F_LOG="${WORK}/p0f.log"
 mkdir -m 0750 "${WORK}/p0f"
-"$P0F" -i lo -s "$P0F_SOCKET" -S 10 "$P0F_FILTER" > "${WORK}/p0f.log" 2>&1 &
-P0F_PID=$!
-for _ in $(seq 100); do
-    [ -S "$P0F_SOCKET" ] && break
-    if ! kill -0 "$P0F_PID" 2> /dev/null; then
-        P0F_PID=""
-        die "p0f cannot capture on the loopback interface ($(grep -m1 -E 'ABORT|FATAL|ERROR' "${WORK}/p0f.log" || tail -n1 "${WORK}/p0f.log")): run on a host or VM where root may sniff 'lo' (containers need CAP_NET_RAW)"
-    fi
-    sleep 0.1
-done
-[ -S "$P0F_SOCKET" ] || die "p0f did not open its API socket within 10 s; its log: $(tail -n3 "${WORK}/p0f.log")"
+
+# Starts p0f and waits for its API socket. On failure, says why and returns 1 (P0F_PID empty).
+start_p0f() {
+    rm -f "$P0F_SOCKET" # a socket left by a p0f that was killed
+    "$P0F" -i lo -s "$P0F_SOCKET" -S 10 "$P0F_FILTER" >> "$P0F_LOG" 2>&1 &
+    P0F_PID=$!
+    for _ in $(seq 100); do
+        [ -S "$P0F_SOCKET" ] && return 0
+        if ! kill -0 "$P0F_PID" 2> /dev/null; then
+            P0F_PID=""
+            say "p0f cannot capture on the loopback interface ($(grep -m1 -E 'ABORT|FATAL|ERROR' "$P0F_LOG" || tail -n1 "$P0F_LOG")): run on a host or VM where root may sniff 'lo' (containers need CAP_NET_RAW)" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    say "p0f did not open its API socket within 10 s; its log: $(tail -n3 "$P0F_LOG")" >&2
+    return 1
+}
+
+# What the user types to run the demo's p0f by hand (quoted for a shell).
+p0f_command_line() {
+    printf "%s -i lo -s %s -S 10 '%s'" "$P0F" "$P0F_SOCKET" "$P0F_FILTER"
+}
+
+start_p0f || exit 1
 say "p0f ${P0F}: sniffing lo, filter '${P0F_FILTER}', API socket ${P0F_SOCKET} (pid ${P0F_PID})"
 
 # --- James, configured from conf-samples (see DemoConfiguration) -------------------------------
 JAMES_HOME="${WORK}/james"
+JAMES_LOG="${WORK}/james.log"
 mkdir -p "${JAMES_HOME}/extensions-jars"
 cp "$JAR" "${JAMES_HOME}/extensions-jars/"
 
-say "Starting Apache James 3.8.1 (in-memory) with $(basename "$JAR") in extensions-jars..."
-java -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" \
-    -cp "${PROJECT_DIR}/target/test-classes:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
+say "Starting ${JAMES_NAME} (in-memory) with $(basename "$JAR") in extensions-jars..."
+"$JAVA" -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" \
+    -cp "${LAUNCHER_CLASSES}:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
     --home "$JAMES_HOME" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
     --p0f-socket "$P0F_SOCKET" --block-time "${BLOCK_TIME_SECONDS}s" --user "$DEMO_USER" --password "$DEMO_PASSWORD" \
-    > "${WORK}/james.log" 2>&1 &
+    > "$JAMES_LOG" 2>&1 &
 JAMES_PID=$!
 for _ in $(seq 240); do
-    grep -qs -E '^(READY|FAILED)' "${WORK}/james.log" && break
+    grep -qs -E '^(READY|FAILED)' "$JAMES_LOG" && break
     kill -0 "$JAMES_PID" 2> /dev/null || break
     sleep 0.5
 done
-if ! grep -q '^READY' "${WORK}/james.log"; then
+if ! grep -q '^READY' "$JAMES_LOG"; then
     say "James did not start; the end of its log:"
-    grep -E 'ERROR|Exception|FAILED|Caused by' "${WORK}/james.log" | head -n 20 >&2 || tail -n 20 "${WORK}/james.log" >&2
+    grep -E 'ERROR|Exception|FAILED|Caused by' "$JAMES_LOG" | head -n 20 >&2 || tail -n 20 "$JAMES_LOG" >&2
     exit 1
 fi
 say "James is up: SMTP 127.0.0.1:${SMTP_PORT}, IMAP 127.0.0.1:${IMAP_PORT}, webadmin http://127.0.0.1:${WEBADMIN_PORT} (pid ${JAMES_PID})"
 
-if [ "$KEEP_RUNNING" -eq 1 ]; then
+TOUR=(python3 "${DEMO_DIR}/tour.py" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT"
+    --syn-port "$SYN_PORT" --user "$DEMO_USER" --password "$DEMO_PASSWORD")
+
+# --- --keep-running: wait for Ctrl-C; James outlives p0f, as on a real server ------------------
+# p0f stopped: say so, show that mail still flows, offer to start it again. Kept running: James.
+p0f_is_gone() {
+    local status=0 how
+    wait "$P0F_PID" 2> /dev/null || status=$?
+    if [ "$status" -gt 128 ]; then
+        how="killed by SIG$(kill -l "$((status - 128))")"
+    else
+        how="exited with status ${status}"
+    fi
+    say ""
+    say "!! p0f (pid ${P0F_PID}) is gone: ${how}."
+    P0F_PID=""
+    say "   James keeps running. The extension fails open: mail still flows, only without fingerprints"
+    say "   (no X-P0F headers, no p0f.* attributes, no greylisting or blocking by operating system)."
+    "${TOUR[@]}" --mail-without-p0f "$WITHOUT_P0F_SOURCE" || true
+    say "   Start p0f again: $([ -t 0 ] && printf 'press Enter here, or ')run 'kill -USR1 $$'; this script then runs:"
+    say "     $(p0f_command_line) >> ${P0F_LOG} 2>&1 &"
+}
+
+restart_p0f() {
+    if [ -n "$P0F_PID" ]; then
+        say "p0f is running (pid ${P0F_PID}): nothing to start."
+    elif start_p0f; then
+        say "p0f started again (pid ${P0F_PID}): new SMTP clients get fingerprints again once James's p0f client has waited out its 5 s retry window."
+    else
+        say "p0f did not start again; James keeps running without it."
+    fi
+}
+
+keep_running() {
+    local restart_requested=0
     cat <<EOF
 
   SMTP      127.0.0.1:${SMTP_PORT}
@@ -214,17 +290,36 @@ if [ "$KEEP_RUNNING" -eq 1 ]; then
   metrics   curl -s http://127.0.0.1:${WEBADMIN_PORT}/metrics | grep ^p0f_
   Windows   python3 ${CRAFT_SYN} windows-7 127.0.0.77 ${SYN_PORT}
             then send from 127.0.0.77, e.g.:  swaks --server 127.0.0.1:${SMTP_PORT} --local-interface 127.0.0.77 --to ${DEMO_USER}
-  Logs      ${WORK}/james.log, ${WORK}/p0f.log
+  No p0f    kill ${P0F_PID}   (James keeps accepting mail; this script shows it and offers to start p0f again)
+  Logs      ${JAMES_LOG}, ${P0F_LOG}
 
 Running until Ctrl-C (or SIGTERM).
 EOF
-    while kill -0 "$JAMES_PID" 2> /dev/null && kill -0 "$P0F_PID" 2> /dev/null; do
-        sleep 1
+    trap 'restart_requested=1' USR1
+    while kill -0 "$JAMES_PID" 2> /dev/null; do
+        if [ -n "$P0F_PID" ] && ! kill -0 "$P0F_PID" 2> /dev/null; then
+            p0f_is_gone
+        fi
+        if [ "$restart_requested" -eq 1 ]; then
+            restart_requested=0
+            restart_p0f
+        fi
+        if [ -z "$P0F_PID" ] && [ -t 0 ]; then
+            if read -r -t 1 _; then
+                restart_requested=1
+            fi
+        else
+            sleep 1
+        fi
     done
-    die "James or p0f stopped on its own; see the logs above"
+    say "James stopped on its own; the end of its log:"
+    tail -n 20 "$JAMES_LOG" >&2
+    exit 1
+}
+
+if [ "$KEEP_RUNNING" -eq 1 ]; then
+    keep_running
 fi
 
 say ""
-python3 "${DEMO_DIR}/tour.py" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
-    --syn-port "$SYN_PORT" --user "$DEMO_USER" --password "$DEMO_PASSWORD" --block-time "$BLOCK_TIME_SECONDS" \
-    --craft-syn "$CRAFT_SYN"
+"${TOUR[@]}" --block-time "$BLOCK_TIME_SECONDS" --craft-syn "$CRAFT_SYN"

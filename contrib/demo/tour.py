@@ -5,6 +5,9 @@ Four SMTP conversations from loopback addresses that p0f sees as different syste
 delivered mail's headers read back over IMAP, then what James's webadmin says about p0f. Prints a
 short transcript; exits 0 when every step went as expected, 1 otherwise. Python 3 standard
 library only; needs root for the crafted SYNs (craft-syn.py).
+
+With --mail-without-p0f SOURCE (run.sh --keep-running, once p0f has died): one mail from SOURCE,
+which must be accepted and delivered without X-P0F headers, and what webadmin says about p0f.
 """
 
 import argparse
@@ -129,6 +132,39 @@ def wait_for_mail(args, subjects, seconds=15):
     return mails
 
 
+def mail_without_p0f(args):
+    """p0f is gone: one mail still goes through, delivered without fingerprint headers."""
+    subject = "Sent while p0f was stopped, " + time.strftime("%H:%M:%S")
+    note("Showing it: one mail from %s (a real connection p0f would fingerprint)" % args.mail_without_p0f)
+    try:
+        replies = conversation(args, args.mail_without_p0f, subject)
+        if code(replies["DATA"]) != 250:
+            check(False, "mail without p0f was not accepted")
+            return 1
+        headers = wait_for_mail(args, [subject]).get(subject)
+        if headers is None:
+            check(False, "mail without p0f was accepted but not delivered within 15 s")
+            return 1
+        stamped = p0f_headers(headers)
+        check(not stamped, "accepted and delivered without X-P0F headers" if not stamped
+              else "delivered with p0f headers although p0f is gone: %s" % stamped)
+        show_p0f_status(args)
+    except (OSError, smtplib.SMTPException, imaplib.IMAP4.error) as e:
+        check(False, "James did not answer: %s" % e)
+    return 1 if failures else 0
+
+
+def show_p0f_status(args):
+    """What webadmin's p0f route says, in one line per p0f client."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/p0f/status" % args.webadmin_port, timeout=10) as response:
+        status = json.load(response)
+    note("GET /p0f/status -> status %s" % status.get("status"))
+    for client in status.get("clients", []):
+        note("    %s: %s since %s, %d connection(s), %d cached" % (
+            client["socket"], client["state"], client["since"], client["openConnections"],
+            client["cacheSize"]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smtp-port", type=int, default=2525)
@@ -138,8 +174,18 @@ def main():
     parser.add_argument("--user", default=RECIPIENT)
     parser.add_argument("--password", default="demo")
     parser.add_argument("--block-time", type=float, default=5)
-    parser.add_argument("--craft-syn", required=True)
+    parser.add_argument("--craft-syn", help="craft-syn.py (the tour sends crafted SYNs with it)")
+    parser.add_argument("--mail-without-p0f", metavar="SOURCE",
+                        help="instead of the tour: one mail from SOURCE, delivered without X-P0F headers (p0f is gone)")
     args = parser.parse_args()
+    if args.mail_without_p0f:
+        return mail_without_p0f(args)
+    if not args.craft_syn:
+        parser.error("the tour needs --craft-syn")
+    return tour(args)
+
+
+def tour(args):
 
     step("1. A Linux client (%s, a real connection p0f fingerprints) sends a mail" % LINUX)
     replies = conversation(args, LINUX, "1 Linux")
@@ -186,15 +232,8 @@ def main():
 
     step("What James's webadmin says about p0f")
     try:
-        base = "http://127.0.0.1:%d" % args.webadmin_port
-        with urllib.request.urlopen(base + "/p0f/status", timeout=10) as response:
-            status = json.load(response)
-        note("GET /p0f/status -> status %s" % status.get("status"))
-        for client in status.get("clients", []):
-            note("    %s: %s since %s, %d connection(s), %d cached" % (
-                client["socket"], client["state"], client["since"], client["openConnections"],
-                client["cacheSize"]))
-        with urllib.request.urlopen(base + "/metrics", timeout=10) as response:
+        show_p0f_status(args)
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % args.webadmin_port, timeout=10) as response:
             metrics = [line for line in response.read().decode().splitlines() if line.startswith("p0f_")
                        and not line.startswith("p0f_lookup_latency") and not line.endswith(" 0.0")]
         note("GET /metrics (p0f_*, non-zero):")

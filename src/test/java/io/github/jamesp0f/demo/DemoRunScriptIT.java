@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.Socket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,25 +22,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
+import io.github.jamesp0f.testing.james.SmtpTestClient;
 
 /**
  * The README's first command, end to end: contrib/demo/run.sh with non-default ports starts a real
- * p0f and a real James with the packaged jar, runs the tour, prints the transcript, and cleans up.
+ * p0f and a real James with the packaged jar, runs the tour, prints the transcript, and cleans up;
+ * with --keep-running, James outlives p0f and mail keeps flowing.
  */
 class DemoRunScriptIT {
 
     private static final Path RUN_SH = Paths.get("contrib/demo/run.sh").toAbsolutePath();
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
     @Test
-    void theTourRunsAndCleansUp(@TempDir Path dir) throws Exception {
+    void theTourRunsRightAfterAPreviousRunAndCleansUp(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
         assumeTrue(Files.isExecutable(Paths.get("/usr/bin/python3")) || Files.isExecutable(Paths.get("/usr/local/bin/python3")),
             "the demo needs python3");
+        int smtpPort = JamesTestServer.freePort();
+        int imapPort = JamesTestServer.freePort();
+        int webAdminPort = JamesTestServer.freePort();
+        // What a previous run leaves behind for about a minute: its servers' connections in TIME_WAIT.
+        PortInTimeWait.leave(smtpPort);
+        PortInTimeWait.leave(imapPort);
+        PortInTimeWait.leave(webAdminPort);
 
         Result run = run(dir, RUN_SH.toString(),
-            "--smtp-port", Integer.toString(JamesTestServer.freePort()),
-            "--imap-port", Integer.toString(JamesTestServer.freePort()),
-            "--webadmin-port", Integer.toString(JamesTestServer.freePort()),
+            "--smtp-port", Integer.toString(smtpPort),
+            "--imap-port", Integer.toString(imapPort),
+            "--webadmin-port", Integer.toString(webAdminPort),
             "--syn-port", Integer.toString(RealP0f.freePort()));
 
         assertThat(run.output).contains(
@@ -60,13 +73,27 @@ class DemoRunScriptIT {
         Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
         assertThat(work.find()).isTrue();
         assertThat(Paths.get(work.group(1))).doesNotExist();
-        for (String pid : pids(run.output)) {
-            assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
+        List<String> pids = pids(run.output);
+        assertThat(pids).as("p0f's and James's pids in the transcript").hasSize(2);
+        assertStopped(pids);
+    }
+
+    @Test
+    void refusesAPortSomethingListensOn(@TempDir Path dir) throws Exception {
+        RealP0f.assumeAvailable();
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Result run = run(dir, RUN_SH.toString(), "--smtp-port", Integer.toString(listening.getLocalPort()),
+                "--imap-port", Integer.toString(JamesTestServer.freePort()),
+                "--webadmin-port", Integer.toString(JamesTestServer.freePort()));
+
+            assertThat(run.exitCode).isEqualTo(1);
+            assertThat(run.output.trim()).startsWith("run.sh: port(s) " + listening.getLocalPort() + " already in use")
+                .doesNotContain("\n");
         }
     }
 
     @Test
-    void keepRunningWaitsForSigtermThenCleansUp(@TempDir Path dir) throws Exception {
+    void keepRunningOutlivesP0fThenCleansUpOnSigterm(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
         int smtpPort = JamesTestServer.freePort();
         Path log = dir.resolve("run.log");
@@ -77,17 +104,28 @@ class DemoRunScriptIT {
             "--syn-port", Integer.toString(RealP0f.freePort()))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-            while (!Files.readString(log).contains("Running until Ctrl-C")) {
-                assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime() < deadline).as("ready within 4 minutes: " + Files.readString(log)).isTrue();
-                Thread.sleep(200);
-            }
-            String ready = Files.readString(log);
+            String ready = awaitOutput(process, log, "Running until Ctrl-C", START_TIMEOUT);
             assertThat(ready).contains("SMTP      127.0.0.1:" + smtpPort, "user demo@localhost   password demo");
-            try (Socket smtp = new Socket("127.0.0.1", smtpPort)) {
-                assertThat(new String(smtp.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("220");
-            }
+            assertThat(sendMail(smtpPort)).as("a mail while p0f runs").isEqualTo(250);
+
+            long p0f = Long.parseLong(pids(ready).get(0));
+            ProcessHandle.of(p0f).ifPresent(ProcessHandle::destroyForcibly);
+            String gone = awaitOutput(process, log, "Start p0f again", STEP_TIMEOUT);
+            assertThat(gone).contains(
+                "!! p0f (pid " + p0f + ") is gone: killed by SIGKILL.",
+                "James keeps running",
+                "ok: accepted and delivered without X-P0F headers",
+                "GET /p0f/status -> status degraded",
+                "kill -USR1 " + process.pid());
+            assertThat(gone).doesNotContain("UNEXPECTED");
+            assertThat(process.isAlive()).isTrue();
+            assertThat(sendMail(smtpPort)).as("a mail after p0f died").isEqualTo(250);
+
+            new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).start().waitFor();
+            String restarted = awaitOutput(process, log, "p0f started again (pid ", STEP_TIMEOUT);
+            Matcher again = Pattern.compile("p0f started again \\(pid (\\d+)\\)").matcher(restarted);
+            assertThat(again.find()).isTrue();
+            assertThat(Paths.get("/proc", again.group(1))).as("the new p0f runs").exists();
 
             process.destroy(); // SIGTERM, as a service manager would
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -96,9 +134,7 @@ class DemoRunScriptIT {
         }
         String output = Files.readString(log);
         assertThat(output).contains("Stopped James and p0f, removed ");
-        for (String pid : pids(output)) {
-            assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
-        }
+        assertStopped(pids(output));
     }
 
     @Test
@@ -113,14 +149,44 @@ class DemoRunScriptIT {
         assertThat(run.output.trim()).startsWith("run.sh: needs root:").contains("sudo").doesNotContain("\n");
     }
 
+    /** Every pid the transcript names, in order of appearance: p0f's first. */
     private static List<String> pids(String output) {
         List<String> pids = new ArrayList<>();
         Matcher m = Pattern.compile("\\(pid (\\d+)\\)").matcher(output);
         while (m.find()) {
-            pids.add(m.group(1));
+            if (!pids.contains(m.group(1))) {
+                pids.add(m.group(1));
+            }
         }
-        assertThat(pids).as("p0f's and James's pids in the transcript").hasSize(2);
         return pids;
+    }
+
+    private static void assertStopped(List<String> pids) {
+        for (String pid : pids) {
+            assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
+        }
+    }
+
+    /** Waits until the script's output contains {@code text}; fails if the script ends first. */
+    private static String awaitOutput(Process process, Path log, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String output = Files.readString(log);
+            if (output.contains(text)) {
+                return output;
+            }
+            assertThat(process.isAlive()).as("run.sh still running, waiting for '%s':%n%s", text, output).isTrue();
+            assertThat(System.nanoTime() < deadline).as("'%s' within %s:%n%s", text, timeout, output).isTrue();
+            Thread.sleep(200);
+        }
+    }
+
+    private static int sendMail(int smtpPort) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (SmtpTestClient smtp = SmtpTestClient.connect(loopback, smtpPort, loopback)) {
+            return smtp.sendMail("someone@example.org", "demo@localhost",
+                "From: someone@example.org\r\nTo: demo@localhost\r\nSubject: from the test\r\n\r\nHello.\r\n");
+        }
     }
 
     private static Result run(Path dir, String... command) throws IOException, InterruptedException {
