@@ -1,8 +1,6 @@
 package io.github.jamesp0f.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
@@ -10,21 +8,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -44,9 +34,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (started before all tests, stopped after them; an instance field starts one per test). Either way
  * it skips the test when not root or p0f is missing.
  *
- * <p>p0f's output goes to a log file capped at {@value #LOG_CAP_BYTES} bytes: p0f with all API
- * slots taken prints hundreds of thousands of lines a second, which must neither fill a pipe (p0f
- * would block) nor a disk.
+ * <p>p0f's output goes to a log file capped at {@value CappedLog#CAP_BYTES} bytes (see {@link CappedLog}).
  *
  * <p>{@link Builder#daemon()} runs p0f as a server should, with {@code -d}: it forks into the
  * background once its capture and API socket are open, and prints no more observations (when its
@@ -54,6 +42,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * p0f prints several lines for every connection it sees, which costs it more CPU than the
  * fingerprinting itself; benchmarks use daemon mode. The log then holds what p0f said until it
  * forked (start-up errors).
+ *
+ * <p>This class is what tests use: configuration, the JUnit life cycle and stall/resume. The process
+ * itself (launching, finding the daemon, stopping it by its PID) is {@link P0fProcess}.
  */
 public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
     AfterEachCallback {
@@ -62,9 +53,6 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     public static final String DEFAULT_BINARY = "/usr/sbin/p0f";
     /** Sources whose real connections p0f ignores, so that their crafted fingerprints stay. */
     public static final String CRAFTED_SOURCES = "127.0.0.64/26";
-    static final int LOG_CAP_BYTES = 4 * 1024 * 1024;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final List<Integer> watchedPorts;
     private final int craftedSynPort;
@@ -72,13 +60,8 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     private final String filter;
     private final boolean daemon;
 
-    /** What was launched: p0f itself, or in daemon mode the parent that forks it and exits. */
-    private Process process;
-    /** The running p0f. */
-    private ProcessHandle p0f;
-    private Path directory;
-    private Thread logPump;
-    private Thread shutdownHook;
+    /** The running p0f, or null. */
+    private P0fProcess running;
     private boolean stalled;
     private boolean startedForClass;
 
@@ -97,7 +80,8 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     /** Skips the calling test, with the reason, unless this process is root and p0f is installed. */
     public static void assumeAvailable() {
-        Assumptions.assumeTrue(isRoot(), "needs root to let p0f sniff loopback (running as uid " + uid() + ")");
+        int uid = uid();
+        Assumptions.assumeTrue(uid == 0, "needs root to let p0f sniff loopback (running as uid " + uid + ")");
         Path binary = binary();
         Assumptions.assumeTrue(Files.isExecutable(binary), "needs p0f at " + binary
             + " (apt-get install p0f, or set -D" + BINARY_PROPERTY + "=PATH)");
@@ -105,10 +89,6 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     public static Path binary() {
         return Paths.get(System.getProperty(BINARY_PROPERTY, DEFAULT_BINARY));
-    }
-
-    static boolean isRoot() {
-        return uid() == 0;
     }
 
     private static int uid() {
@@ -137,151 +117,33 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     /** Starts p0f and waits until its API answers; skips the test when p0f cannot run here. */
     public synchronized RealP0f start() {
-        if (process != null) {
-            throw new IllegalStateException("p0f already started (pid " + process.pid() + ")");
+        if (running != null) {
+            throw new IllegalStateException("p0f already started (pid " + running.pid() + ")");
         }
         assumeAvailable();
-        try {
-            directory = Files.createTempDirectory("real-p0f-");
-            List<String> command = new ArrayList<>(List.of(binary().toString()));
-            if (daemon) {
-                command.add("-d");
-            }
-            command.addAll(List.of("-i", "lo", "-s", socketPath().toString(), "-S", Integer.toString(apiSlots), filter));
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            logPump = startLogPump(process.getInputStream(), logPath());
-            shutdownHook = new Thread(this::stopQuietly, "real-p0f-shutdown-" + process.pid());
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-            p0f = daemon ? awaitFork(command) : process.toHandle();
-            awaitApi();
-            return this;
-        } catch (IOException | RuntimeException | Error e) {
-            String log = log();
-            stopQuietly();
-            throw new IllegalStateException("p0f did not start (" + e.getMessage() + "); its output:\n" + log, e);
-        }
-    }
-
-    /** Waits for the launched p0f to fork and exit, and finds the daemon by its command line. */
-    private ProcessHandle awaitFork(List<String> command) throws IOException {
-        try {
-            if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException("p0f -d did not fork within " + START_TIMEOUT.toSeconds() + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for p0f -d to fork", e);
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException("p0f -d exited with status " + process.exitValue());
-        }
-        // The socket path is unique to this instance, so the full command line names one process.
-        String wanted = String.join("\0", command) + "\0";
-        try (Stream<Path> entries = Files.list(Paths.get("/proc"))) {
-            for (Path entry : entries.collect(Collectors.toList())) {
-                String name = entry.getFileName().toString();
-                if (name.chars().allMatch(Character::isDigit) && wanted.equals(readCommandLine(entry))) {
-                    Optional<ProcessHandle> forked = ProcessHandle.of(Long.parseLong(name));
-                    if (forked.isPresent()) {
-                        return forked.get();
-                    }
-                }
-            }
-        }
-        throw new IOException("p0f -d forked, but no process runs " + command);
-    }
-
-    private static String readCommandLine(Path procEntry) {
-        try {
-            return new String(Files.readAllBytes(procEntry.resolve("cmdline")), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return ""; // Gone meanwhile, or not ours to read.
-        }
-    }
-
-    private void awaitApi() throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!p0f.isAlive()) {
-                throw new IOException(daemon ? "p0f exited" : "p0f exited with status " + process.exitValue());
-            }
-            if (Files.exists(socketPath())) {
-                try {
-                    RawP0fQuery.Answer answer = RawP0fQuery.ask(socketPath(), InetAddress.getLoopbackAddress(),
-                        Duration.ofSeconds(5));
-                    if (answer.isP0f()) {
-                        return;
-                    }
-                    throw new IOException("not a p0f answer: " + answer);
-                } catch (IOException e) {
-                    last = e;
-                }
-            }
-            sleep(20);
-        }
-        throw new IOException("p0f's API at " + socketPath() + " did not answer within "
-            + START_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()));
-    }
-
-    private static Thread startLogPump(InputStream from, Path to) throws IOException {
-        OutputStream log = Files.newOutputStream(to);
-        Thread pump = new Thread(() -> pumpCapped(from, log), "real-p0f-log");
-        pump.setDaemon(true);
-        pump.start();
-        return pump;
-    }
-
-    /** Keeps reading to the end so that p0f never blocks on a full pipe; keeps the first bytes only. */
-    private static void pumpCapped(InputStream from, OutputStream log) {
-        byte[] buffer = new byte[65536];
-        long written = 0;
-        long dropped = 0;
-        try (from; log) {
-            int n;
-            while ((n = from.read(buffer)) >= 0) {
-                int keep = (int) Math.max(0, Math.min(n, LOG_CAP_BYTES - written));
-                log.write(buffer, 0, keep);
-                written += keep;
-                dropped += n - keep;
-            }
-            if (dropped > 0) {
-                log.write(("\n[real-p0f: " + dropped + " further bytes of output dropped]\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            }
-        } catch (IOException e) {
-            // p0f is gone or the log was deleted: nothing left to keep.
-        }
+        running = P0fProcess.start(daemon, apiSlots, filter);
+        return this;
     }
 
     public synchronized Path socketPath() {
-        return requireDirectory().resolve("p0f.sock");
+        return requireStarted().socketPath();
     }
 
     public synchronized Path logPath() {
-        return requireDirectory().resolve("p0f.log");
+        return requireStarted().logPath();
     }
 
-    /** What p0f printed so far (the first {@value #LOG_CAP_BYTES} bytes), or why it cannot be read. */
+    /** What p0f printed so far (the first {@value CappedLog#CAP_BYTES} bytes), or why it cannot be read. */
     public synchronized String log() {
-        if (directory == null) {
-            return "(p0f not started)";
-        }
-        try {
-            return new String(Files.readAllBytes(logPath()), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return running == null ? "(p0f not started)" : running.log();
     }
 
     public synchronized long pid() {
-        requireStarted();
-        return p0f.pid();
+        return requireStarted().pid();
     }
 
     public synchronized boolean isAlive() {
-        return p0f != null && p0f.isAlive();
+        return running != null && running.isAlive();
     }
 
     /** The first watched port: where a test's server listens. */
@@ -320,13 +182,13 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     /** Freezes p0f (SIGSTOP): connections still succeed, queries get no answer until {@link #resume()}. */
     public synchronized void stall() {
-        signal("STOP");
+        requireStarted().signal("STOP");
         stalled = true;
     }
 
     /** Lets a stalled p0f run again (SIGCONT). */
     public synchronized void resume() {
-        signal("CONT");
+        requireStarted().signal("CONT");
         stalled = false;
     }
 
@@ -334,131 +196,26 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         return stalled;
     }
 
-    private void signal(String name) {
-        requireStarted();
-        if (!p0f.isAlive()) {
-            throw new IllegalStateException("p0f (pid " + p0f.pid() + ") is not running");
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p0f.pid()))
-                .redirectErrorStream(true).start();
-            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + p0f.pid() + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run kill -" + name + " " + p0f.pid(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signalling p0f", e);
-        }
-    }
-
     /** Stops p0f (SIGCONT, SIGTERM, then SIGKILL if it lingers), by its PID only, and deletes its files. */
     @Override
     public synchronized void close() {
-        stopQuietly();
-    }
-
-    private synchronized void stopQuietly() {
-        if (process != null) {
-            if (p0f != null && p0f.isAlive()) {
-                try {
-                    signal("CONT");
-                } catch (RuntimeException e) {
-                    // It may have exited meanwhile; SIGTERM/SIGKILL below still apply.
-                }
-                p0f.destroy();
-                if (!awaitExit(p0f)) {
-                    p0f.destroyForcibly();
-                    awaitExit(p0f);
-                }
-            }
-            if (process.isAlive()) {
-                process.destroyForcibly(); // a p0f -d that never forked
-            }
-            joinQuietly(logPump);
-            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException e) {
-                    // The JVM is already shutting down.
-                }
-            }
+        if (running != null) {
+            running.stop();
         }
-        deleteDirectory();
-        process = null;
-        p0f = null;
-        logPump = null;
-        shutdownHook = null;
+        running = null;
         stalled = false;
     }
 
-    /** Works for a daemon too, which is not this JVM's child: the JDK then polls for its end. */
-    private static boolean awaitExit(ProcessHandle handle) {
-        try {
-            handle.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !handle.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !handle.isAlive();
-        }
-    }
-
-    private static void joinQuietly(Thread thread) {
-        if (thread == null) {
-            return;
-        }
-        try {
-            thread.join(STOP_GRACE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void deleteDirectory() {
-        if (directory == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // A leftover temp directory is harmless.
-        }
-        directory = null;
-    }
-
-    private Path requireDirectory() {
-        if (directory == null) {
+    private P0fProcess requireStarted() {
+        if (running == null) {
             throw new IllegalStateException("p0f not started");
         }
-        return directory;
-    }
-
-    private void requireStarted() {
-        if (process == null) {
-            throw new IllegalStateException("p0f not started");
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for p0f", e);
-        }
+        return running;
     }
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
-        if (process == null) {
+        if (running == null) {
             start();
             startedForClass = true;
         }
@@ -466,7 +223,7 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     @Override
     public synchronized void beforeEach(ExtensionContext context) {
-        if (process == null) {
+        if (running == null) {
             start();
             startedForClass = false;
         }
@@ -475,7 +232,7 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     /** A test that stalled p0f and failed must not leave the next test a frozen p0f. */
     @Override
     public synchronized void afterEach(ExtensionContext context) {
-        if (process == null) {
+        if (running == null) {
             return;
         }
         if (!startedForClass) {
@@ -493,8 +250,8 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     }
 
     @Override
-    public String toString() {
-        return "p0f " + (p0f == null ? "(not running)" : "pid " + p0f.pid() + " at " + directory)
+    public synchronized String toString() {
+        return "p0f " + (running == null ? "(not running)" : "pid " + running.pid() + " at " + running.directory())
             + " filter '" + filter + "'";
     }
 
