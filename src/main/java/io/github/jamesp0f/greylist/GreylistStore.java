@@ -14,6 +14,15 @@ package io.github.jamesp0f.greylist;
  * <li>known and whitelisted, or not whitelisted and now &gt;= first attempt + block time:
  *     whitelisted until now + whitelist lifetime; {@link GreylistDecision#PASSED}.</li>
  * </ul>
+ * With auto-whitelisting ({@code autoWhitelistAfter} N &gt; 0), clients are counted too:
+ * <ul>
+ * <li>a triplet that passes after waiting (the retry after the block time, not the later uses of a
+ *     whitelisted triplet) counts one pass for its client; a client's count is forgotten when it
+ *     has not passed for the whitelist lifetime;</li>
+ * <li>a client with N passes or more is whitelisted: every triplet from it passes at once,
+ *     {@link GreylistDecision#PASSED_CLIENT_WHITELISTED}, without the triplet being recorded, and
+ *     each such pass keeps the client whitelisted until now + whitelist lifetime.</li>
+ * </ul>
  * Expired entries are removed without a full scan on the RCPT path. Implementations are
  * thread-safe.
  */
