@@ -29,11 +29,17 @@ package io.github.jamesp0f.greylist;
 public interface GreylistStore extends AutoCloseable {
 
     /**
-     * Records one attempt of {@code triplet} at {@code nowMillis} (epoch milliseconds) and decides.
+     * Records one attempt of {@code triplet} at {@code nowMillis} (epoch milliseconds) and decides;
+     * a retry that passes after waiting carries its delay (now - first attempt).
      *
      * @throws GreylistStoreException when the store cannot decide
      */
-    GreylistDecision record(Triplet triplet, long nowMillis);
+    GreylistVerdict decide(Triplet triplet, long nowMillis);
+
+    /** {@link #decide}'s decision alone. */
+    default GreylistDecision record(Triplet triplet, long nowMillis) {
+        return decide(triplet, nowMillis).decision();
+    }
 
     /** Number of live entries, for tests and benchmarks; may be approximate or slow for shared stores. */
     long size();

@@ -103,7 +103,7 @@ public final class JdbcGreylistStore implements GreylistStore {
             + "passed_at = CASE WHEN g.expires_at > EXCLUDED.first_seen AND NOT g.whitelisted AND g.first_seen <= ? "
             + "THEN EXCLUDED.first_seen ELSE g.passed_at END "
             + "WHERE g.expires_at <= EXCLUDED.first_seen OR g.whitelisted OR g.first_seen <= ? "
-            + "RETURNING whitelisted, passed_at";
+            + "RETURNING whitelisted, passed_at, first_seen";
         this.deleteExpiredSql = "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table
             + " WHERE expires_at <= ? LIMIT " + DELETE_BATCH + ")";
         this.countSql = "SELECT count(*) FROM " + table;
@@ -137,11 +137,11 @@ public final class JdbcGreylistStore implements GreylistStore {
     }
 
     @Override
-    public GreylistDecision record(Triplet triplet, long nowMillis) {
+    public GreylistVerdict decide(Triplet triplet, long nowMillis) {
         try (Connection connection = dataSource.getConnection()) {
             ensureTable(connection);
             if (autoWhitelistAfter > 0 && clientWhitelisted(connection, triplet.client(), nowMillis)) {
-                return GreylistDecision.PASSED_CLIENT_WHITELISTED;
+                return GreylistVerdict.of(GreylistDecision.PASSED_CLIENT_WHITELISTED);
             }
             try (PreparedStatement upsert = connection.prepareStatement(upsertSql)) {
                 upsert.setQueryTimeout(queryTimeoutSeconds);
@@ -157,20 +157,25 @@ public final class JdbcGreylistStore implements GreylistStore {
                 upsert.setLong(9, passFrom);
                 upsert.setLong(10, passFrom);
                 boolean firstPass;
+                long firstSeen;
                 try (ResultSet row = upsert.executeQuery()) {
                     if (!row.next()) {
-                        return GreylistDecision.DEFERRED_EARLY;
+                        return GreylistVerdict.of(GreylistDecision.DEFERRED_EARLY);
                     }
                     if (!row.getBoolean(1)) {
-                        return GreylistDecision.DEFERRED_NEW;
+                        return GreylistVerdict.of(GreylistDecision.DEFERRED_NEW);
                     }
                     long passedAt = row.getLong(2);
                     firstPass = !row.wasNull() && passedAt == nowMillis;
+                    firstSeen = row.getLong(3);
                 }
-                if (firstPass && autoWhitelistAfter > 0) {
+                if (!firstPass) {
+                    return GreylistVerdict.of(GreylistDecision.PASSED);
+                }
+                if (autoWhitelistAfter > 0) {
                     countPass(connection, triplet.client(), nowMillis);
                 }
-                return GreylistDecision.PASSED;
+                return GreylistVerdict.passedAfter(nowMillis - firstSeen);
             }
         } catch (SQLException | RuntimeException e) {
             throw failure("greylist database", e);

@@ -54,35 +54,35 @@ public final class MemoryGreylistStore implements GreylistStore {
     }
 
     @Override
-    public synchronized GreylistDecision record(Triplet triplet, long nowMillis) {
+    public synchronized GreylistVerdict decide(Triplet triplet, long nowMillis) {
         expireSome(nowMillis);
         if (clientWhitelisted(triplet.client(), nowMillis)) {
-            return GreylistDecision.PASSED_CLIENT_WHITELISTED;
+            return GreylistVerdict.of(GreylistDecision.PASSED_CLIENT_WHITELISTED);
         }
         TripletHash key = TripletHash.of(triplet);
         Long lastUse = whitelisted.get(key);
         if (lastUse != null) {
             if (nowMillis < lastUse + periods.whitelistMillis()) {
                 whitelisted.put(key, nowMillis);
-                return GreylistDecision.PASSED;
+                return GreylistVerdict.of(GreylistDecision.PASSED);
             }
             whitelisted.remove(key);
         }
         Long firstAttempt = waiting.get(key);
         if (firstAttempt != null) {
             if (nowMillis < firstAttempt + periods.blockMillis()) {
-                return GreylistDecision.DEFERRED_EARLY;
+                return GreylistVerdict.of(GreylistDecision.DEFERRED_EARLY);
             }
             waiting.remove(key);
             if (nowMillis < firstAttempt + periods.unseenMillis()) {
                 whitelisted.put(key, nowMillis);
                 countPass(triplet.client(), nowMillis);
-                return GreylistDecision.PASSED;
+                return GreylistVerdict.passedAfter(nowMillis - firstAttempt);
             }
         }
         waiting.put(key, nowMillis);
         evictOverBound();
-        return GreylistDecision.DEFERRED_NEW;
+        return GreylistVerdict.of(GreylistDecision.DEFERRED_NEW);
     }
 
     private boolean clientWhitelisted(String client, long nowMillis) {

@@ -22,10 +22,17 @@ import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Lookup;
 
+import io.github.jamesp0f.attributes.P0fAttributes;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.dns.ForwardConfirmedDns;
 import io.github.jamesp0f.dns.ReverseName;
@@ -58,7 +65,7 @@ import io.github.jamesp0f.smtp.SessionFingerprint;
  * {@code 451 4.7.1}. Relaying and authenticated sessions are never greylisted, and a failing store
  * lets mail through (fail open).
  */
-public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook {
+public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMessageHook {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(P0fGreylistHandler.class);
 
@@ -68,6 +75,9 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook {
         .smtpDescription(DSNStatus.getStatus(DSNStatus.TRANSIENT, DSNStatus.SECURITY_AUTH)
             + " Greylisted: please try again later")
         .build();
+
+    /** The longest delay of the transaction's accepted recipients, in ms, for the p0f.greylist attribute. */
+    private static final AttachmentKey<Long> DELAY = AttachmentKey.of("io.github.jamesp0f.greylist.delay", Long.class);
 
     /** Addresses whose FCrDNS result is kept: about 200 bytes each. */
     static final int REVERSE_NAMES_CACHED = 100_000;
@@ -178,38 +188,57 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook {
             LOGGER.debug("Not greylisting {}: confirmed host name {} matches exemption '{}'",
                 session.getRemoteAddress().getAddress().getHostAddress(), confirmedName.get(), exemption.get());
             metrics.greylistExemptedByHostname();
+            noteDelay(session, 0);
             return HookResult.DECLINED;
         }
         long now = clock.millis();
         if (!health.worthTrying(now)) {
+            noteDelay(session, 0);
             return HookResult.DECLINED;
         }
         Triplet triplet = Triplet.of(ClientKey.of(clientAddress(session), config.keyBy(), confirmedName),
             sender.asString(""), rcpt == null ? "" : rcpt.asString());
-        GreylistDecision decision;
+        GreylistVerdict verdict;
         try {
-            decision = store.record(triplet, now);
+            verdict = store.decide(triplet, now);
         } catch (GreylistStoreException e) {
             health.failed(e, now);
+            noteDelay(session, 0);
             return HookResult.DECLINED;
         } catch (RuntimeException e) {
             // A bug must not cost mail either.
             health.failed(new GreylistStoreException("greylist store: " + e, e), now);
+            noteDelay(session, 0);
             return HookResult.DECLINED;
         }
         health.succeeded();
-        LOGGER.debug("Greylist {}: {}", triplet, decision);
-        switch (decision) {
+        LOGGER.debug("Greylist {}: {}", triplet, verdict);
+        switch (verdict.decision()) {
             case PASSED:
                 metrics.greylistPassed();
+                noteDelay(session, verdict.delayMillis());
                 return HookResult.DECLINED;
             case PASSED_CLIENT_WHITELISTED:
                 metrics.greylistExemptedByAutoWhitelist();
+                noteDelay(session, 0);
                 return HookResult.DECLINED;
             default:
                 metrics.greylistDeferred();
                 return DEFERRED;
         }
+    }
+
+    private static void noteDelay(SMTPSession session, long delayMillis) {
+        long longest = Math.max(delayMillis, session.getAttachment(DELAY, State.Transaction).orElse(0L));
+        session.setAttachment(DELAY, longest, State.Transaction);
+    }
+
+    /** Copies the transaction's delay onto the mail as {@link P0fAttributes#GREYLIST} (whole seconds). */
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        session.getAttachment(DELAY, State.Transaction).ifPresent(delay -> mail.setAttribute(
+            new Attribute(P0fAttributes.GREYLIST, AttributeValue.of(String.valueOf(delay / 1000)))));
+        return HookResult.DECLINED;
     }
 
     private static boolean exemptSession(SMTPSession session) {

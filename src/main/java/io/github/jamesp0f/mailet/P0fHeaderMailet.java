@@ -27,7 +27,10 @@ import io.github.jamesp0f.client.Fingerprint;
  * or {@code both};</li>
  * <li>{@code headerPrefix}: prefix of the per-field headers, default {@code X-P0F-};</li>
  * <li>{@code summaryHeader}: name of the summary header, default {@code X-P0F};</li>
- * <li>{@code maxLength}: longest value written, default 200 characters.</li>
+ * <li>{@code maxLength}: longest value written, default 200 characters;</li>
+ * <li>{@code greylistHeader}: {@code true} also stamps {@code <headerPrefix>Greylist} (milter-greylist's
+ * X-Greylist) from the {@code p0f.greylist} attribute that P0fGreylistHandler sets:
+ * {@code delayed 312 seconds} or {@code not delayed}; default {@code false}.</li>
  * </ul>
  * Values are ASCII printable only (anything else becomes '?'), without CR, LF or control
  * characters, and cut at maxLength.
@@ -38,12 +41,14 @@ public class P0fHeaderMailet extends GenericMailet {
     static final String LINK_TYPE = "Link-Type";
     static final String DISTANCE = "Distance";
     static final String UPTIME = "Uptime";
+    static final String GREYLIST = "Greylist";
 
     private boolean fields;
     private boolean summary;
     private String prefix;
     private String summaryHeader;
     private int maxLength;
+    private boolean greylistHeader;
     /** Every header this mailet may write, whatever its style: all are removed before stamping. */
     private String[] headerNames;
 
@@ -67,7 +72,13 @@ public class P0fHeaderMailet extends GenericMailet {
         }
         prefix = headerName("headerPrefix", getInitParameter("headerPrefix", "X-P0F-"));
         summaryHeader = headerName("summaryHeader", getInitParameter("summaryHeader", "X-P0F"));
-        headerNames = new String[] {prefix + GENRE, prefix + LINK_TYPE, prefix + DISTANCE, prefix + UPTIME, summaryHeader};
+        headerNames = new String[] {prefix + GENRE, prefix + LINK_TYPE, prefix + DISTANCE, prefix + UPTIME, prefix + GREYLIST,
+            summaryHeader};
+        String greylist = getInitParameter("greylistHeader", "false").trim().toLowerCase(Locale.ROOT);
+        if (!greylist.equals("true") && !greylist.equals("false")) {
+            throw new MessagingException(getMailetName() + ": <greylistHeader> must be true or false, not '" + greylist + "'");
+        }
+        greylistHeader = greylist.equals("true");
         String max = getInitParameter("maxLength", "200").trim();
         try {
             maxLength = Integer.parseInt(max);
@@ -93,10 +104,11 @@ public class P0fHeaderMailet extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         Optional<Fingerprint> fingerprint = P0fAttributes.fingerprint(mail);
+        Optional<String> greylisted = greylistHeader ? greylistValue(mail) : Optional.empty();
         // Touching a James message marks it modified, and a modified message is re-encoded when it
         // is written: a mail with nothing to remove and nothing to stamp is left as it came.
         boolean forged = message.getMatchingHeaderLines(headerNames).hasMoreElements();
-        if (!forged && fingerprint.isEmpty()) {
+        if (!forged && fingerprint.isEmpty() && greylisted.isEmpty()) {
             return;
         }
         if (forged) {
@@ -114,7 +126,18 @@ public class P0fHeaderMailet extends GenericMailet {
                 message.addHeader(summaryHeader, sanitize(summaryValue(fingerprint.get())));
             }
         }
+        if (greylisted.isPresent()) {
+            message.addHeader(prefix + GREYLIST, sanitize(greylisted.get()));
+        }
         message.saveChanges();
+    }
+
+    /** "delayed 312 seconds" or "not delayed", from the handler's whole seconds. */
+    private static Optional<String> greylistValue(Mail mail) {
+        return mail.getAttribute(P0fAttributes.GREYLIST)
+            .map(attribute -> String.valueOf(attribute.getValue().value()).trim())
+            .filter(seconds -> seconds.matches("\\d{1,12}"))
+            .map(seconds -> seconds.equals("0") ? "not delayed" : "delayed " + seconds + " seconds");
     }
 
     private static Map<String, String> fieldHeaders(Fingerprint fingerprint) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.time.Duration;
 
+import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import io.github.jamesp0f.testing.CraftedSyn;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
+import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
 
 /**
@@ -87,6 +89,16 @@ class GreylistExemptionIT {
     void aWindowsServerWhoseConfirmedNameIsInTheDefaultListPassesAtOnce() throws Exception {
         assertThat(send(james, MICROSOFT, "ceo@contoso.example")).isEqualTo(250);
         GreylistJames.awaitMailFrom(james, "ceo@contoso.example");
+
+        Mail mail = delivered("ceo@contoso.example");
+        assertThat(mail.getAttribute(org.apache.mailet.AttributeName.of("p0f.greylist"))
+            .map(attribute -> (Object) attribute.getValue().value())).contains("0");
+        assertThat(mail.getMessage().getHeader("X-P0F-Greylist")).containsExactly("not delayed");
+    }
+
+    private static Mail delivered(String sender) {
+        return james.mails(SampleConfigs.DELIVERED).stream()
+            .filter(mail -> mail.getMaybeSender().asString().equals(sender)).findFirst().orElseThrow();
     }
 
     @Test
@@ -110,6 +122,9 @@ class GreylistExemptionIT {
 
             assertThat(send(james, POOL_2, "news@pool.example")).isEqualTo(250);
             assertThat(send(byAddress, POOL_2, "news@pool.example")).isEqualTo(451);
+            GreylistJames.awaitMailFrom(james, "news@pool.example");
+            assertThat(delivered("news@pool.example").getMessage().getHeader("X-P0F-Greylist")[0])
+                .matches("delayed [2-9] seconds");
         }
     }
 

@@ -17,8 +17,11 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 
+import io.github.jamesp0f.attributes.P0fAttributes;
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.dns.ReverseName;
@@ -192,5 +195,32 @@ class GreylistExemptionsTest {
         }
 
         assertThat(deferred(send(handler, windows("192.0.2.7"), "new@example.com"))).isTrue();
+    }
+
+    @Test
+    void theMailCarriesHowLongGreylistingDelayedIt() throws Exception {
+        dns.put("192.0.2.9", ReverseName.confirmed("mail-ab1.outbound.protection.outlook.com"));
+        P0fGreylistHandler handler = handler();
+        send(handler, windows("192.0.2.7"), "a@example.com");
+        clock.advance(Duration.ofMinutes(7));
+
+        TestSmtpSession retry = windows("192.0.2.7");
+        assertThat(send(handler, retry, "a@example.com")).isEqualTo(HookResult.DECLINED);
+        assertThat(greylistAttribute(handler, retry)).contains("420");
+
+        TestSmtpSession exempt = windows("192.0.2.9");
+        send(handler, exempt, "b@contoso.example");
+        assertThat(greylistAttribute(handler, exempt)).contains("0");
+
+        TestSmtpSession linux = LookedUpSession.from("192.0.2.8", LINUX);
+        send(handler, linux, "c@example.com");
+        assertThat(greylistAttribute(handler, linux)).isEmpty();
+    }
+
+    private static java.util.Optional<Object> greylistAttribute(P0fGreylistHandler handler, TestSmtpSession session)
+        throws Exception {
+        FakeMail mail = FakeMail.builder().name("m").build();
+        assertThat(handler.onMessage(session, mail)).isEqualTo(HookResult.DECLINED);
+        return mail.getAttribute(P0fAttributes.GREYLIST).map(Attribute::getValue).map(value -> value.value());
     }
 }

@@ -49,6 +49,16 @@ abstract class GreylistStoreContract {
     }
 
     @Test
+    void theRetryThatPassesCarriesItsDelayLaterUsesNone() {
+        store.record(TRIPLET, T0);
+        assertThat(store.decide(TRIPLET, at(BLOCK.plusSeconds(7))).delayMillis()).isEqualTo(BLOCK.plusSeconds(7).toMillis());
+
+        GreylistVerdict later = store.decide(TRIPLET, at(BLOCK.plusSeconds(8)));
+        assertThat(later.decision()).isEqualTo(GreylistDecision.PASSED);
+        assertThat(later.delayMillis()).isZero();
+    }
+
+    @Test
     void aClientIsWhitelistedAfterNPasses() throws Exception {
         try (GreylistStore auto = newStore(AUTO_AFTER)) {
             long now = T0;

@@ -280,7 +280,7 @@ public final class RealDns implements AutoCloseable {
 
     private static boolean free(InetAddress address) {
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address, 53))) {
-            return true;
+            return probe.isBound();
         } catch (SocketException busy) {
             return false;
         }
