@@ -56,7 +56,13 @@ public final class ReverseNameCache {
             entries.put(address, fresh);
         }
         // Outside the lock: a resolver may complete at once, on this thread.
-        lookup.apply(address).whenComplete((name, error) -> {
+        CompletableFuture<ReverseName> started;
+        try {
+            started = lookup.apply(address);
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        started.whenComplete((name, error) -> {
             ReverseName result = name != null ? name : ReverseName.failed("lookup failed: " + error);
             long done = clock.getAsLong();
             fresh.expiresAt = done + (result.failed() ? Math.min(FAILURE_LIFETIME_MILLIS, lifetimeMillis) : lifetimeMillis);

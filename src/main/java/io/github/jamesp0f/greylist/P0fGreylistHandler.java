@@ -166,9 +166,14 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
             || !config.criteria().selects(SessionFingerprint.lookup(session))) {
             return;
         }
-        CompletableFuture<ReverseName> lookup = reverseNames.get(clientAddress(session));
-        SessionReverseName.attach(session, lookup);
-        InputPause.until(session, lookup);
+        try {
+            CompletableFuture<ReverseName> lookup = reverseNames.get(clientAddress(session));
+            SessionReverseName.attach(session, lookup);
+            InputPause.until(session, lookup);
+        } catch (RuntimeException e) {
+            // A bug must not cost mail: without a name the client is simply not exempt.
+            LOGGER.warn("FCrDNS lookup for greylisting could not start: {}", e.toString());
+        }
     }
 
     @Override

@@ -74,6 +74,14 @@ class ReverseNameCacheTest {
     }
 
     @Test
+    void aLookupThatThrowsAtOnceBecomesAFailureToo() throws Exception {
+        ReverseNameCache throwing = new ReverseNameCache(address -> {
+            throw new IllegalStateException("no resolver");
+        }, now::get, LIFETIME, 2, failures::incrementAndGet);
+        assertThat(throwing.get(address(1)).get().toString()).contains("no resolver");
+    }
+
+    @Test
     void theLeastRecentlyUsedAddressGoesPastTheBound() throws Exception {
         cache.get(address(1));
         cache.get(address(2));
