@@ -1,5 +1,6 @@
 package io.github.jamesp0f.greylist;
 
+import java.io.File;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -101,7 +102,7 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
     P0fGreylistHandler(P0fMetrics metrics, Clock clock, Function<GreylistConfig, GreylistStore> storeFactory) {
         this(metrics, clock, storeFactory,
             parsed -> address -> CompletableFuture.completedFuture(ReverseName.failed("no DNS in this test")),
-            java.io.File::new);
+            File::new);
     }
 
     /**
