@@ -30,7 +30,8 @@ import org.apache.james.utils.WebAdminGuiceProbe;
 import org.apache.mailet.Mail;
 
 /**
- * A real in-memory James 3.8.1 (SMTP and the mailet container; webadmin on request, no IMAP/JMAP) inside a
+ * A real in-memory James (the release this build tests: {@link #jamesVersion()}; SMTP and the mailet
+ * container; webadmin on request, no IMAP/JMAP) inside a
  * JUnit test, with the packaged james-p0f jar copied into its extensions-jars the way an
  * administrator installs it. Start one per test class where you can (about 3 s each).
  *
@@ -67,6 +68,16 @@ public final class JamesTestServer implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The James line this build tests, "3.8" or "3.9" (the pom passes it to the tests). */
+    public static String jamesLine() {
+        return System.getProperty("james.line", "3.8");
+    }
+
+    /** The James release the integration tests start, e.g. "3.8.2" (failsafe passes it). */
+    public static String jamesVersion() {
+        return System.getProperty("james.version", "unknown");
     }
 
     /** A TCP port free on both 127.0.0.1 and ::1 right now. */
