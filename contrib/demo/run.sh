@@ -91,26 +91,6 @@ done
 # Everything that depends on the James line is set here and nowhere else: the jar, the demo
 # launcher's classes and class path, the Maven arguments that build them, the JDK that runs James.
 # Another line is one more case (and an option to choose it).
-java_major() {
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
-}
-
-# James 3.9 needs Java 21: JAVA_HOME if it is one, else the newest JDK under /usr/lib/jvm.
-find_jdk21() {
-    local candidate major
-    for candidate in "${JAVA_HOME:-}" $(find /usr/lib/jvm -mindepth 1 -maxdepth 1 2>/dev/null | sort -rV); do
-        if [ -z "$candidate" ] || [ ! -x "${candidate%/}/bin/java" ]; then
-            continue
-        fi
-        major="$(java_major "${candidate%/}/bin/java")"
-        if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-            printf '%s' "${candidate%/}/bin/java"
-            return 0
-        fi
-    done
-    return 1
-}
-
 choose_james() {
     case "$JAMES_LINE" in
         3.8)
@@ -124,8 +104,8 @@ choose_james() {
             ;;
         3.9)
             JAMES_NAME="Apache James 3.9.0"
-            JAVA="$(find_jdk21)" \
-                || die "--james 3.9 needs a JDK 21 or newer (James 3.9 runs on Java 21): install one (apt-get install openjdk-21-jdk-headless, or Temurin) or point JAVA_HOME at it"
+            JDK="$("${PROJECT_DIR}/contrib/tools/find-jdk" 21)" || die "--james 3.9 needs a JDK 21 or newer (James 3.9 runs on Java 21)"
+            JAVA="${JDK}/bin/java"
             # junixsocket loads a native library: allowed quietly (JDK 24+ warns otherwise).
             JAVA_OPTS=(--enable-native-access=ALL-UNNAMED)
             # Maven picks the JDK 21+ itself (a toolchain found under /usr/lib/jvm).
