@@ -253,7 +253,7 @@ mkdir -p "${JAMES_HOME}/extensions-jars"
 cp "$JAR" "${JAMES_HOME}/extensions-jars/"
 
 say "Starting ${JAMES_NAME} (in-memory) with $(basename "$JAR") in extensions-jars..."
-"$JAVA" "${JAVA_OPTS[@]}" -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" \
+"$JAVA" "${JAVA_OPTS[@]}" -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" -Djames.line="$JAMES_LINE" \
     -cp "${LAUNCHER_CLASSES}:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
     --home "$JAMES_HOME" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
     --p0f-socket "$P0F_SOCKET" --block-time "${BLOCK_TIME_SECONDS}s" --user "$DEMO_USER" --password "$DEMO_PASSWORD" \
