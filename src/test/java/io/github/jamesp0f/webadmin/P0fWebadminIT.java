@@ -103,7 +103,7 @@ class P0fWebadminIT {
 
     private static int send(JamesTestServer james, String subject) {
         try (SmtpTestClient client = SmtpTestClient.connect(james, "127.0.0.1")) {
-            return client.sendMail("sender@example.org", RECIPIENT, "Subject: " + subject + "\r\n\r\nhello\r\n");
+            return client.sendMail("sender@example.org", RECIPIENT, "From: sender@example.org\r\nSubject: " + subject + "\r\n\r\nhello\r\n");
         }
     }
 
