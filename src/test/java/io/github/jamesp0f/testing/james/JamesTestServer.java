@@ -44,8 +44,8 @@ import org.apache.mailet.Mail;
  *   static void start() {
  *       int port = JamesTestServer.freePort();
  *       james = JamesTestServer.builder()
- *           .smtpServer(SampleConfigs.smtpServer(port, socketPath))        // conf-samples/smtpserver.xml, edited
- *           .mailetContainer(SampleConfigs.mailetContainer())              // conf-samples/mailetcontainer.xml, edited
+ *           .smtpServer(SampleConfigs.smtpServer(port, socketPath))        // conf-samples/james-<line>/smtpserver.xml, edited
+ *           .mailetContainer(SampleConfigs.mailetContainer())              // conf-samples/james-<line>/mailetcontainer.xml, edited
  *           .user("sender@example.test", "secret")
  *           .start();
  *   }

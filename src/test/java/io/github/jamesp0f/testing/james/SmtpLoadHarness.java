@@ -78,7 +78,7 @@ public final class SmtpLoadHarness {
     /** USER_HZ: what /proc/PID/stat counts CPU time in, 100 on every Linux this runs on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final List<String> PASSED_PROPERTIES =
-        List.of("logback.configurationFile", "basedir", "james-p0f.jar", "james.version", "james.exit.on.startup.error",
+        List.of("logback.configurationFile", "basedir", "james-p0f.jar", "james.version", "james.line", "james.exit.on.startup.error",
             LoadTarget.P0F_MAILETS);
 
     private final int clients = Integer.getInteger("load.clients", 32);
