@@ -22,7 +22,7 @@ import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
 
 /**
- * The status route and the metrics in a real in-memory James 3.8.1, with the packaged jar in
+ * The status route and the metrics in a real in-memory James (3.8.x or 3.9.0), with the packaged jar in
  * extensions-jars and the route named in webadmin.properties, against a real p0f that is then
  * stopped: the route reports the state, the numbers move with the mail, mail keeps flowing.
  */
