@@ -91,7 +91,7 @@ final class BenchCommand implements Command {
         try (P0fClient client = P0fClient.create(config)) {
             P0fLookup probe = request.run(client, options.timeout());
             if (probe.status() == P0fLookup.Status.FAILED) {
-                throw new P0fUnavailableException(FailureWords.describe(probe.failure().get(), options.socket()));
+                throw new P0fUnavailableException(probe.failure().get().message());
             }
             out.println(String.format(Locale.ROOT, "bench: p0f v%d at %s, %s (%s), %d lookups after %d warm-up, "
                     + "%d %s, at most %d connections, cache off", options.version(), options.socket(), request,

@@ -36,9 +36,7 @@ final class CheckCommand implements Command {
         throws UsageException, P0fUnavailableException {
         arguments.requireOperands();
         ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
-        for (String note : SocketPathCheck.inspect(options.socket())) {
-            err.println(P0fTool.NAME + ": " + note);
-        }
+        SocketDirectoryNote.of(options.socket()).ifPresent(note -> err.println(P0fTool.NAME + ": " + note));
         UnixSockets.load();
         P0fLookup lookup;
         double millis;
@@ -49,7 +47,7 @@ final class CheckCommand implements Command {
             millis = (System.nanoTime() - started) / 1e6;
         }
         if (lookup.status() == P0fLookup.Status.FAILED) {
-            throw new P0fUnavailableException(FailureWords.describe(lookup.failure().get(), options.socket()));
+            throw new P0fUnavailableException(lookup.failure().get().message());
         }
         // Any well-formed answer, match or not, shows a working p0f.
         out.println(String.format(Locale.ROOT, "p0f answers at %s (p0f v%d API, %.1f ms)", options.socket(),

@@ -63,7 +63,7 @@ final class QueryCommand implements Command {
                     + " (it has seen no SYN from it, or has forgotten it)");
                 return ExitCode.NO_MATCH;
             default:
-                throw new P0fUnavailableException(FailureWords.describe(lookup.failure().get(), options.socket()));
+                throw new P0fUnavailableException(lookup.failure().get().message());
         }
     }
 }

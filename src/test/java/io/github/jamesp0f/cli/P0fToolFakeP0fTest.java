@@ -82,7 +82,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = check();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " in time");
+        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
     }
 
     @Test
@@ -105,7 +105,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = check();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " in time");
+        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         assertOneLine(run);
     }

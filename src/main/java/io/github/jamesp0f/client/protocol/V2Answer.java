@@ -1,7 +1,7 @@
 package io.github.jamesp0f.client.protocol;
 
 import io.github.jamesp0f.client.Fingerprint;
-import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 
 /** Every field of a p0f 2 answer, as sent; {@link #toLookup()} keeps what {@link Fingerprint} holds. */
@@ -101,7 +101,7 @@ public final class V2Answer {
             case V2Codec.TYPE_NOMATCH:
                 return P0fLookup.noMatch();
             default:
-                return P0fLookup.failed(P0fFailure.Kind.BAD_QUERY, "p0f v2 answered BADQUERY");
+                return P0fLookup.failed(FailureWords.BAD_QUERY);
         }
     }
 }

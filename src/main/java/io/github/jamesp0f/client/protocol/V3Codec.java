@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import io.github.jamesp0f.client.Fingerprint;
-import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 
 /**
@@ -84,7 +84,7 @@ public final class V3Codec {
             case STATUS_NOMATCH:
                 return P0fLookup.noMatch();
             case STATUS_BADQUERY:
-                return P0fLookup.failed(P0fFailure.Kind.BAD_QUERY, "p0f answered BADQUERY");
+                return P0fLookup.failed(FailureWords.BAD_QUERY);
             default:
                 throw new P0fProtocolException("p0f v3 answer has unknown status " + WireText.hex(status)
                     + ", expected BADQUERY 0x00, OK 0x10 or NOMATCH 0x20");

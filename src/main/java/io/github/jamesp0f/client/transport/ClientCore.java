@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
@@ -104,12 +105,7 @@ final class ClientCore {
     }
 
     P0fFailure timeoutFailure() {
-        return new P0fFailure(P0fFailure.Kind.TIMEOUT, "p0f at " + config.socketPath() + " did not answer within "
-            + config.timeout().toMillis() + " ms");
-    }
-
-    P0fFailure closedFailure() {
-        return new P0fFailure(P0fFailure.Kind.CLOSED, "the p0f client is closed");
+        return FailureWords.timeout(config.socketPath(), config.timeout());
     }
 
     P0fClientStatus status(int openConnections, int lookupsInFlight) {

@@ -2,6 +2,7 @@ package io.github.jamesp0f.client.transport;
 
 import java.time.Instant;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus.State;
 import io.github.jamesp0f.client.P0fFailure;
@@ -20,7 +21,7 @@ final class ClientState {
 
     private volatile State state = State.IDLE;
     private volatile Instant since = Instant.now();
-    private volatile String lastError;
+    /** The last failure; stays after the back-off ends, for the status page. */
     private volatile P0fFailure cause;
     private volatile long retryAtNanos;
 
@@ -39,19 +40,18 @@ final class ClientState {
     }
 
     String lastError() {
-        return lastError;
+        P0fFailure c = cause;
+        return c == null ? null : c.toString();
     }
 
     /** Why lookups fail fast right now, or null when they may go to p0f. */
     P0fFailure failFast() {
         State s = state;
         if (s == State.CLOSED) {
-            return new P0fFailure(P0fFailure.Kind.CLOSED, "the p0f client is closed");
+            return FailureWords.CLOSED;
         }
         if (s == State.BACKING_OFF && ticker.nanoTime() - retryAtNanos < 0) {
-            P0fFailure c = cause;
-            return new P0fFailure(P0fFailure.Kind.BACKING_OFF, "not asking p0f until its retry window passes; last failure: "
-                + (c == null ? lastError : c.toString()));
+            return FailureWords.backingOff(cause);
         }
         return null;
     }
@@ -70,7 +70,6 @@ final class ClientState {
                 return;
             }
             cause = failure;
-            lastError = failure.toString();
             retryAtNanos = ticker.nanoTime() + retryWindowNanos;
         }
         if (state != State.BACKING_OFF) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
@@ -60,8 +61,8 @@ public final class V2P0fClient implements P0fClient {
 
     @Override
     public CompletableFuture<P0fLookup> lookup(InetAddress remote) {
-        return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY,
-            "p0f v2 looks up whole connections: give the remote and local address and port"), System.nanoTime());
+        return core.completed(P0fLookup.failed(FailureWords.unsupported(
+            "p0f v2 looks up whole connections: give the remote and local address and port")), System.nanoTime());
     }
 
     @Override
@@ -70,7 +71,7 @@ public final class V2P0fClient implements P0fClient {
         try {
             String unsupported = unsupported(remote, local);
             if (unsupported != null) {
-                return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY, unsupported), start);
+                return core.completed(P0fLookup.failed(FailureWords.unsupported(unsupported)), start);
             }
             InetAddress remoteAddress = Ipv4Mapped.unmapped(remote.getAddress());
             CompletableFuture<P0fLookup> known = core.answerAtOnce(remoteAddress, start);
@@ -83,7 +84,7 @@ public final class V2P0fClient implements P0fClient {
             ask(new PendingLookup(remoteAddress, future, start, start + core.timeoutNanos, false), query);
             return future;
         } catch (RuntimeException e) {
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + ConnectErrors.describe(e)), start);
+            return core.completed(P0fLookup.failed(FailureWords.internalError(e)), start);
         }
     }
 
@@ -100,7 +101,7 @@ public final class V2P0fClient implements P0fClient {
         core.close();
         worker.shutdown();
         for (PendingLookup p : waiting) {
-            core.fail(p, core.closedFailure());
+            core.fail(p, FailureWords.CLOSED);
         }
         try {
             // The query being asked, if any, gets its answer read before its socket closes.
@@ -136,9 +137,8 @@ public final class V2P0fClient implements P0fClient {
             core.timer.schedule(() -> timedOut(p), p.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
             worker.execute(() -> askNow(p, query));
         } catch (RejectedExecutionException e) {
-            core.fail(p, core.state.state() == P0fClientStatus.State.CLOSED ? core.closedFailure()
-                : new P0fFailure(P0fFailure.Kind.OVERLOADED, "already " + MAX_QUEUED + " lookups waiting for p0f v2 at "
-                    + core.config.socketPath()));
+            core.fail(p, core.state.state() == P0fClientStatus.State.CLOSED ? FailureWords.CLOSED
+                : FailureWords.overloaded(core.config.socketPath(), MAX_QUEUED, "for the worker"));
         }
     }
 
@@ -167,7 +167,7 @@ public final class V2P0fClient implements P0fClient {
             try {
                 socket.connect(AFUNIXSocketAddress.of(core.config.socketPath()));
             } catch (IOException e) {
-                failAndBackOff(p, ConnectErrors.classify(core.config.socketPath(), e));
+                failAndBackOff(p, FailureWords.connectFailed(core.config.socketPath(), e));
                 return;
             }
             long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - System.nanoTime());
@@ -178,14 +178,14 @@ public final class V2P0fClient implements P0fClient {
             failAndBackOff(p, core.timeoutFailure());
             return;
         } catch (IOException | RuntimeException e) {
-            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f v2 at " + core.config.socketPath() + ": " + ConnectErrors.describe(e)));
+            failAndBackOff(p, FailureWords.broke(core.config.socketPath(), e));
             return;
         }
         try {
             P0fLookup result = V2Codec.decode(answer, length, id).toLookup();
             core.answered(p, result, retry -> ask(retry, query));
         } catch (P0fProtocolException e) {
-            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, core.config.socketPath() + ": " + e.getMessage()));
+            failAndBackOff(p, FailureWords.notP0f(core.config.socketPath(), e.getMessage()));
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.client.protocol.P0fProtocolException;
@@ -219,7 +220,7 @@ final class V3Connection {
         try {
             retired = true;
             closing = true;
-            refusal = new P0fFailure(P0fFailure.Kind.CLOSED, "the p0f client is closed");
+            refusal = FailureWords.CLOSED;
             drainDeadlineNanos = System.nanoTime() + drainNanos;
             PendingLookup late;
             while ((late = incoming.poll()) != null) {
@@ -254,8 +255,7 @@ final class V3Connection {
                 loop();
             }
         } catch (IOException | RuntimeException e) {
-            lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "the connection to p0f at " + socketPath
-                + " broke: " + ConnectErrors.describe(e)));
+            lostConnection(FailureWords.broke(socketPath, e));
         } finally {
             closeChannelQuietly();
             Selector s = selector;
@@ -289,7 +289,7 @@ final class V3Connection {
             if (isClosing()) {
                 return false;
             }
-            lostConnection(ConnectErrors.classify(socketPath, e));
+            lostConnection(FailureWords.connectFailed(socketPath, e));
             return false;
         }
         ch.configureBlocking(false);
@@ -324,8 +324,7 @@ final class V3Connection {
             selector.selectedKeys().clear();
             IOException failedWrite = writeError;
             if (failedWrite != null) {
-                lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f at " + socketPath
-                    + " stopped taking queries: " + failedWrite.getMessage()));
+                lostConnection(FailureWords.broke(socketPath, failedWrite));
                 return;
             }
             if (flushWanted) {
@@ -408,8 +407,7 @@ final class V3Connection {
             int room = in.remaining();
             int n = channel.read(in);
             if (n < 0) {
-                lostConnection(new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f at " + socketPath
-                    + " closed the connection (did p0f exit?)"));
+                lostConnection(FailureWords.hungUp(socketPath));
                 return false;
             }
             if (n == 0) {
@@ -419,8 +417,7 @@ final class V3Connection {
             try {
                 int answers = in.remaining() / V3Codec.RESPONSE_SIZE;
                 if (answers > 0 && !pairAnswers(answers)) {
-                    lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, "p0f at " + socketPath
-                        + " sent an answer to no query"));
+                    lostConnection(FailureWords.notP0f(socketPath, "an answer to no query"));
                     return false;
                 }
                 for (int i = 0; i < answers; i++) {
@@ -437,8 +434,7 @@ final class V3Connection {
                             rest.add(answeredBatch[j]);
                             answeredBatch[j] = null;
                         }
-                        lostConnection(new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, socketPath + ": " + e.getMessage()),
-                            rest);
+                        lostConnection(FailureWords.notP0f(socketPath, e.getMessage()), rest);
                         outOfStep = true;
                         return false;
                     }

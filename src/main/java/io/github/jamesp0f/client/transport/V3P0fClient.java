@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
@@ -78,7 +79,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
         long start = System.nanoTime();
         try {
             if (remote == null) {
-                return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY, "no remote address to look up"), start);
+                return core.completed(P0fLookup.failed(FailureWords.unsupported("no remote address to look up")), start);
             }
             CompletableFuture<P0fLookup> known = core.answerAtOnce(remote, start);
             if (known != null) {
@@ -89,15 +90,15 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             return future;
         } catch (RuntimeException e) {
             // Nothing escapes to the caller, whatever went wrong in here.
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + ConnectErrors.describe(e)), start);
+            return core.completed(P0fLookup.failed(FailureWords.internalError(e)), start);
         }
     }
 
     @Override
     public CompletableFuture<P0fLookup> lookup(InetSocketAddress remote, InetSocketAddress local) {
         if (remote == null || remote.getAddress() == null) {
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY,
-                "no resolved remote address to look up: " + remote), System.nanoTime());
+            return core.completed(P0fLookup.failed(FailureWords.unsupported(
+                "no resolved remote address to look up: " + remote)), System.nanoTime());
         }
         return lookup(remote.getAddress());
     }
@@ -122,7 +123,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
         List<V3Connection> closing = new ArrayList<>(all);
         for (V3Connection c : closing) {
             for (PendingLookup p : c.close(BACKGROUND_DRAIN_NANOS)) {
-                core.fail(p, core.closedFailure());
+                core.fail(p, FailureWords.CLOSED);
             }
         }
         long deadline = System.nanoTime() + Math.max(MIN_CLOSE_WAIT_NANOS, 2 * core.timeoutNanos);
@@ -151,11 +152,9 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             anyFull |= outcome == V3Connection.Submitted.FULL;
         }
         P0fFailure why = anyFull
-            ? new P0fFailure(P0fFailure.Kind.OVERLOADED, "already " + maxInFlight + " lookups waiting on each connection to p0f at "
-                + core.config.socketPath())
+            ? FailureWords.overloaded(core.config.socketPath(), maxInFlight, "on each connection")
             : core.state.failFast();
-        core.fail(p, why != null ? why : new P0fFailure(P0fFailure.Kind.BACKING_OFF, "every connection to p0f at "
-            + core.config.socketPath() + " waits for answers from a stalled p0f"));
+        core.fail(p, why != null ? why : FailureWords.allConnectionsWaiting(core.config.socketPath()));
     }
 
     /**
@@ -184,7 +183,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
 
     private void resubmit(PendingLookup p) {
         if (core.state.state() == P0fClientStatus.State.CLOSED) {
-            core.fail(p, core.closedFailure());
+            core.fail(p, FailureWords.CLOSED);
             return;
         }
         if (core.state.failFast() != null) {
