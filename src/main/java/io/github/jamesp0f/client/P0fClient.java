@@ -15,7 +15,12 @@ public interface P0fClient extends AutoCloseable {
 
     /** A client for the protocol version the configuration names. */
     static P0fClient create(P0fClientConfig config) {
-        return P0fClientFactory.create(config);
+        return create(config, P0fClientListener.NONE);
+    }
+
+    /** The same, with {@code listener} told of every lookup and change of state. */
+    static P0fClient create(P0fClientConfig config, P0fClientListener listener) {
+        return P0fClientFactory.create(config, listener);
     }
 
     /**

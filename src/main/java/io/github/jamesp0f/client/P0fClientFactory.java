@@ -9,7 +9,13 @@ final class P0fClientFactory {
     private P0fClientFactory() {
     }
 
-    static P0fClient create(P0fClientConfig config) {
-        return config.version() == 2 ? new V2P0fClient(config) : new V3P0fClient(config);
+    static P0fClient create(P0fClientConfig config, P0fClientListener listener) {
+        switch (config.version()) {
+            case V2:
+                return new V2P0fClient(config, listener);
+            case V3:
+            default:
+                return new V3P0fClient(config, listener);
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 
 import io.github.jamesp0f.client.protocol.Ipv4Mapped;
+import io.github.jamesp0f.config.ConfigValues;
 
 /**
  * A list of networks in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}; a bare address
@@ -72,7 +73,7 @@ public final class Networks {
         static Network parse(String element, String entry) throws ConfigurationException {
             int slash = entry.indexOf('/');
             String address = slash < 0 ? entry : entry.substring(0, slash);
-            InetAddress parsed = P0fClientSettings.literalAddress(element, address);
+            InetAddress parsed = ConfigValues.ipAddress(element, address);
             int maxBits = parsed instanceof Inet4Address ? 32 : 128;
             int bits = maxBits;
             if (slash >= 0) {

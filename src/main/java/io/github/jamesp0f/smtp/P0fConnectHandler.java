@@ -83,7 +83,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     public void init(Configuration configuration) throws ConfigurationException {
         P0fHandlerConfig parsed = P0fHandlerConfig.parse(configuration, name -> fileSystem.getFile(name));
         this.config = parsed;
-        this.lease = clients.acquire(parsed.clientSettings());
+        this.lease = clients.acquire(parsed.clientConfig());
         LOGGER.info("p0f handler ready: {}", parsed);
     }
 

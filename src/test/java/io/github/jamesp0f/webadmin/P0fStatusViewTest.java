@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fClientStatus.State;
-import io.github.jamesp0f.smtp.P0fClientSettings;
+import io.github.jamesp0f.client.P0fVersion;
 import io.github.jamesp0f.smtp.P0fClients;
 import reactor.core.publisher.Mono;
 
@@ -32,7 +33,7 @@ class P0fStatusViewTest {
 
     @Test
     void connectedClientsAreHealthyAndRenderEveryField() throws Exception {
-        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
         statuses.put(settings("/run/p0f/p0f.sock"), status("/run/p0f/p0f.sock", State.CONNECTED, null));
 
         String json = new JsonTransformer().render(P0fStatusView.of(statuses));
@@ -44,7 +45,7 @@ class P0fStatusViewTest {
 
     @Test
     void aClientThatCannotReachP0fMakesTheExtensionDegradedNotUnhealthy() {
-        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
         statuses.put(settings("/run/p0f/p0f.sock"), status("/run/p0f/p0f.sock", State.CONNECTED, null));
         statuses.put(settings("/run/p0f/other.sock"),
             status("/run/p0f/other.sock", State.BACKING_OFF, "SOCKET_MISSING: no socket at /run/p0f/other.sock"));
@@ -69,7 +70,7 @@ class P0fStatusViewTest {
     @Test
     void healthCheckSaysDegradedWithTheCause() {
         P0fClients clients = mock(P0fClients.class);
-        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
         statuses.put(settings("/run/p0f/p0f.sock"),
             status("/run/p0f/p0f.sock", State.BACKING_OFF, "CONNECTION_REFUSED: nobody listens"));
         when(clients.statuses()).thenReturn(statuses);
@@ -82,16 +83,10 @@ class P0fStatusViewTest {
     }
 
     private static P0fClientStatus status(String socket, State state, String lastError) {
-        return new P0fClientStatus(Paths.get(socket), 3, state, SINCE, lastError, 1, 2, 3);
+        return new P0fClientStatus(Paths.get(socket), P0fVersion.V3, state, SINCE, lastError, 1, 2, 3);
     }
 
-    private static P0fClientSettings settings(String socket) {
-        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
-        config.addProperty(P0fClientSettings.SOCKET_PATH, socket);
-        try {
-            return P0fClientSettings.parse(config);
-        } catch (ConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
+    private static P0fClientConfig settings(String socket) {
+        return P0fClientConfig.builder(Paths.get(socket)).build();
     }
 }

@@ -1,6 +1,7 @@
 package io.github.jamesp0f.client.protocol;
 
 import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.client.P0fVersion;
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 
@@ -91,7 +92,7 @@ public final class V2Answer {
     public P0fLookup toLookup() {
         switch (type) {
             case V2Codec.TYPE_OK:
-                return P0fLookup.match(Fingerprint.builder(2)
+                return P0fLookup.match(Fingerprint.builder(P0fVersion.V2)
                     .osName(genre)
                     .osFlavor(detail)
                     .distance(distance)

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.client.P0fVersion;
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 
@@ -93,7 +94,7 @@ public final class V3Codec {
 
     private static Fingerprint fingerprint(ByteBuffer b, int at) {
         LabelCache labels = LabelCache.forThisThread();
-        return Fingerprint.builder(3)
+        return Fingerprint.builder(P0fVersion.V3)
             .firstSeen(unsigned(b.getInt(at + 8)))
             .lastSeen(unsigned(b.getInt(at + 12)))
             .totalConnections(unsigned(b.getInt(at + 16)))

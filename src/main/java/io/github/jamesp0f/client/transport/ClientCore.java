@@ -32,11 +32,11 @@ final class ClientCore {
     private final long noMatchRetryNanos;
     private final P0fClientListener listener;
 
-    ClientCore(P0fClientConfig config, Ticker ticker, String threadName) {
+    ClientCore(P0fClientConfig config, P0fClientListener listener, Ticker ticker, String threadName) {
         this.config = config;
         this.timeoutNanos = config.timeout().toNanos();
         this.noMatchRetryNanos = config.noMatchRetryDelay().toNanos();
-        this.listener = config.listener();
+        this.listener = listener;
         this.state = new ClientState(config.retryWindow().toNanos(), ticker, listener);
         this.cache = new MatchCache(config.cacheTtl().toNanos(), config.cacheSize(), ticker);
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(threadName));

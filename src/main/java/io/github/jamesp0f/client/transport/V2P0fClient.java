@@ -20,6 +20,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
@@ -45,16 +46,14 @@ public final class V2P0fClient implements P0fClient {
     private final Set<PendingLookup> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger ids = new AtomicInteger();
 
-    public V2P0fClient(P0fClientConfig config) {
-        this(config, Ticker.SYSTEM);
+    public V2P0fClient(P0fClientConfig config, P0fClientListener listener) {
+        this(config, listener, Ticker.SYSTEM);
     }
 
-    public V2P0fClient(P0fClientConfig config, Ticker ticker) {
-        if (config.version() != 2) {
-            throw new IllegalArgumentException("V2P0fClient speaks p0f v2, the configuration asks for v" + config.version());
-        }
+    /** For tests: a hand-moved clock for the cache and back-off. */
+    V2P0fClient(P0fClientConfig config, P0fClientListener listener, Ticker ticker) {
         NativeWarmUp.once();
-        this.core = new ClientCore(config, ticker, "p0f-v2-timer");
+        this.core = new ClientCore(config, listener, ticker, "p0f-v2-timer");
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
             ClientCore.daemonThreads("p0f-v2"));
     }
@@ -78,7 +77,7 @@ public final class V2P0fClient implements P0fClient {
             if (known != null) {
                 return known;
             }
-            InetAddress localAddress = core.config.localAddressOverride().orElse(local.getAddress());
+            InetAddress localAddress = core.config.localAddress().orElse(local.getAddress());
             V2Query query = new V2Query(remoteAddress, remote.getPort(), localAddress, local.getPort());
             CompletableFuture<P0fLookup> future = new CompletableFuture<>();
             ask(new PendingLookup(remoteAddress, future, start, start + core.timeoutNanos, false), query);
@@ -118,7 +117,7 @@ public final class V2P0fClient implements P0fClient {
         if (Ipv4Mapped.ipv4Bytes(remote.getAddress()) == null) {
             return "p0f v2 knows IPv4 only, not " + remote.getAddress().getHostAddress();
         }
-        InetAddress localAddress = core.config.localAddressOverride()
+        InetAddress localAddress = core.config.localAddress()
             .orElse(local == null ? null : local.getAddress());
         if (local == null || local.getPort() == 0 || localAddress == null) {
             return "p0f v2 needs the local address and port, not " + local;

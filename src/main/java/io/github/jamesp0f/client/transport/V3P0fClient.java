@@ -14,19 +14,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 
 /**
- * The p0f v3 client: a few persistent connections ({@code maxConnections}), queries pipelined on
+ * The p0f v3 client: a few persistent connections ({@code connections}), queries pipelined on
  * each, answers paired with queries in order. lookup() only writes a 21-byte query (or answers at
  * once from the cache or the back-off) and returns; everything else happens on the client's own
  * threads: one per connection, and one timer for timeouts and NOMATCH retries.
  *
  * <p>A connection on which a lookup timed out is retired: it takes no new lookups and closes once
  * p0f has answered everything it was asked on it, and a fresh connection takes its place. At most
- * {@code maxConnections} retired connections are kept; while that many wait for a stalled p0f, the
+ * {@code connections} retired connections are kept; while that many wait for a stalled p0f, the
  * client backs off instead of opening more.
  */
 public final class V3P0fClient implements P0fClient, V3Connection.Owner {
@@ -54,23 +55,20 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
     private final AtomicInteger connectionNumber = new AtomicInteger();
     private final Object connectionsLock = new Object();
 
-    public V3P0fClient(P0fClientConfig config) {
-        this(config, Ticker.SYSTEM, DEFAULT_MAX_IN_FLIGHT);
+    public V3P0fClient(P0fClientConfig config, P0fClientListener listener) {
+        this(config, listener, Ticker.SYSTEM, DEFAULT_MAX_IN_FLIGHT);
     }
 
     /** For tests: a hand-moved clock for the cache and back-off, a chosen in-flight bound. */
-    public V3P0fClient(P0fClientConfig config, Ticker ticker, int maxInFlightPerConnection) {
-        if (config.version() != 3) {
-            throw new IllegalArgumentException("V3P0fClient speaks p0f v3, the configuration asks for v" + config.version());
-        }
+    V3P0fClient(P0fClientConfig config, P0fClientListener listener, Ticker ticker, int maxInFlightPerConnection) {
         if (maxInFlightPerConnection < 1 || maxInFlightPerConnection > 256) {
             throw new IllegalArgumentException("maxInFlightPerConnection must be between 1 and 256, not "
                 + maxInFlightPerConnection);
         }
         NativeWarmUp.once();
-        this.core = new ClientCore(config, ticker, "p0f-timer");
+        this.core = new ClientCore(config, listener, ticker, "p0f-timer");
         this.maxInFlight = maxInFlightPerConnection;
-        this.active = new AtomicReferenceArray<>(config.maxConnections());
+        this.active = new AtomicReferenceArray<>(config.connections());
         scheduleSweep(core.timeoutNanos);
     }
 

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.P0fVersion;
 import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.P0fWire;
 
@@ -56,7 +58,7 @@ class V2P0fClientTest {
     @Test
     void localAddressOverrideReplacesTheLocalAddressBehindNat() throws Exception {
         FakeP0fServer fake = track(FakeP0fServer.startV2()).answering(WINDOWS);
-        V2P0fClient client = client(config(fake.socketPath()).localAddressOverride(ip("203.0.113.1")));
+        V2P0fClient client = client(config(fake.socketPath()).localAddress(ip("203.0.113.1")));
 
         get(client.lookup(remote("192.0.2.7", 40000), local("10.0.0.25", 25)));
 
@@ -135,7 +137,7 @@ class V2P0fClientTest {
         FakeP0fServer fake = track(FakeP0fServer.startV2()).answering(WINDOWS);
         try (P0fClient client = P0fClient.create(config(fake.socketPath()).build())) {
             assertThat(client).isInstanceOf(V2P0fClient.class);
-            assertThat(client.status().protocolVersion()).isEqualTo(2);
+            assertThat(client.status().version()).isEqualTo(P0fVersion.V2);
             assertThat(get(client.lookup(remote("192.0.2.7", 40000), local("198.51.100.25", 25))).isMatch()).isTrue();
         }
     }
@@ -155,12 +157,12 @@ class V2P0fClientTest {
     }
 
     private static P0fClientConfig.Builder config(Path socket) {
-        return P0fClientConfig.builder(socket).version(2).timeout(TIMEOUT).cacheTtl(Duration.ZERO)
+        return P0fClientConfig.builder(socket).version(P0fVersion.V2).timeout(TIMEOUT).cacheTtl(Duration.ZERO)
             .noMatchRetryDelay(Duration.ZERO).retryWindow(Duration.ofSeconds(30));
     }
 
     private V2P0fClient client(P0fClientConfig.Builder config) {
-        return track(new V2P0fClient(config.build(), ticker));
+        return track(new V2P0fClient(config.build(), P0fClientListener.NONE, ticker));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

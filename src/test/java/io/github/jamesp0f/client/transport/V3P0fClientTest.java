@@ -271,7 +271,7 @@ class V3P0fClientTest {
     @Test
     void beyondTheInFlightBoundLookupsFailFastOverloaded() throws Exception {
         FakeP0fServer fake = echoing(fake()).neverAnswering();
-        V3P0fClient client = track(new V3P0fClient(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)).build(), ticker, 4));
+        V3P0fClient client = track(new V3P0fClient(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)).build(), listener, ticker, 4));
         List<CompletableFuture<P0fLookup>> waiting = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             waiting.add(client.lookup(ip("10.0.0." + i)));
@@ -486,8 +486,8 @@ class V3P0fClientTest {
     }
 
     private P0fClientConfig.Builder config(Path socket, int connections) {
-        return P0fClientConfig.builder(socket).timeout(TIMEOUT).maxConnections(connections).cacheTtl(Duration.ZERO)
-            .noMatchRetryDelay(Duration.ZERO).retryWindow(RETRY_WINDOW).listener(listener);
+        return P0fClientConfig.builder(socket).timeout(TIMEOUT).connections(connections).cacheTtl(Duration.ZERO)
+            .noMatchRetryDelay(Duration.ZERO).retryWindow(RETRY_WINDOW);
     }
 
     private V3P0fClient client(Path socket, int connections) {
@@ -495,7 +495,7 @@ class V3P0fClientTest {
     }
 
     private V3P0fClient client(P0fClientConfig.Builder config) {
-        return track(new V3P0fClient(config.build(), ticker, V3P0fClient.DEFAULT_MAX_IN_FLIGHT));
+        return track(new V3P0fClient(config.build(), listener, ticker, V3P0fClient.DEFAULT_MAX_IN_FLIGHT));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
