@@ -31,12 +31,15 @@ final class ClientCore {
 
     private final long noMatchRetryNanos;
     private final P0fClientListener listener;
+    /** Every time the client keeps (deadlines, cache, back-off) is on this clock. */
+    private final Ticker ticker;
 
     ClientCore(P0fClientConfig config, P0fClientListener listener, Ticker ticker, String threadName) {
         this.config = config;
         this.timeoutNanos = config.timeout().toNanos();
         this.noMatchRetryNanos = config.noMatchRetryDelay().toNanos();
         this.listener = listener;
+        this.ticker = ticker;
         this.state = new ClientState(config.retryWindow().toNanos(), ticker, listener);
         this.cache = new MatchCache(config.cacheTtl().toNanos(), config.cacheSize(), ticker);
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(threadName));
@@ -57,6 +60,16 @@ final class ClientCore {
             return completed(cached, startNanos);
         }
         return closedOrBackingOff == null ? null : completed(P0fLookup.failed(closedOrBackingOff), startNanos);
+    }
+
+    long now() {
+        return ticker.nanoTime();
+    }
+
+    /** A lookup of {@code address} starting now, due within the timeout. */
+    PendingLookup newLookup(InetAddress address) {
+        long start = ticker.nanoTime();
+        return new PendingLookup(address, new CompletableFuture<>(), start, start + timeoutNanos, false);
     }
 
     CompletableFuture<P0fLookup> completed(P0fLookup result, long startNanos) {
@@ -86,7 +99,10 @@ final class ClientCore {
         finish(p, P0fLookup.failed(failure));
     }
 
-    /** p0f answered {@code p}: a first NOMATCH is asked once more, later, through {@code resubmit}. */
+    /**
+     * p0f answered {@code p}: a first NOMATCH is asked once more, {@code noMatchRetryDelay} later,
+     * through {@code resubmit}, due by {@code p}'s deadline plus that delay.
+     */
     void answered(PendingLookup p, P0fLookup result, Consumer<PendingLookup> resubmit) {
         state.answered();
         if (p.isDone()) {
@@ -94,8 +110,8 @@ final class ClientCore {
         }
         if (result.status() == P0fLookup.Status.NO_MATCH && !p.retry && noMatchRetryNanos > 0) {
             try {
-                timer.schedule(() -> resubmit.accept(new PendingLookup(p.address, p.future, p.startNanos,
-                    System.nanoTime() + timeoutNanos, true)), noMatchRetryNanos, TimeUnit.NANOSECONDS);
+                PendingLookup retry = p.retry(noMatchRetryNanos);
+                timer.schedule(() -> resubmit.accept(retry), noMatchRetryNanos, TimeUnit.NANOSECONDS);
                 return;
             } catch (RuntimeException closing) {
                 // The timer is shut down: the client is closing, the first answer will do.
@@ -124,7 +140,7 @@ final class ClientCore {
 
     private void report(P0fLookup result, long startNanos) {
         try {
-            listener.lookupCompleted(result, System.nanoTime() - startNanos);
+            listener.lookupCompleted(result, ticker.nanoTime() - startNanos);
         } catch (RuntimeException e) {
             // A listener must not break the client; its own bug stays its own.
         }

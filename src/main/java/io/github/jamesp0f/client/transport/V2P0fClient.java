@@ -61,12 +61,12 @@ public final class V2P0fClient implements P0fClient {
     @Override
     public CompletableFuture<P0fLookup> lookup(InetAddress remote) {
         return core.completed(P0fLookup.failed(FailureWords.unsupported(
-            "p0f v2 looks up whole connections: give the remote and local address and port")), System.nanoTime());
+            "p0f v2 looks up whole connections: give the remote and local address and port")), core.now());
     }
 
     @Override
     public CompletableFuture<P0fLookup> lookup(InetSocketAddress remote, InetSocketAddress local) {
-        long start = System.nanoTime();
+        long start = core.now();
         try {
             String unsupported = unsupported(remote, local);
             if (unsupported != null) {
@@ -79,9 +79,9 @@ public final class V2P0fClient implements P0fClient {
             }
             InetAddress localAddress = core.config.localAddress().orElse(local.getAddress());
             V2Query query = new V2Query(remoteAddress, remote.getPort(), localAddress, local.getPort());
-            CompletableFuture<P0fLookup> future = new CompletableFuture<>();
-            ask(new PendingLookup(remoteAddress, future, start, start + core.timeoutNanos, false), query);
-            return future;
+            PendingLookup p = core.newLookup(remoteAddress);
+            ask(p, query);
+            return p.future;
         } catch (RuntimeException e) {
             return core.completed(P0fLookup.failed(FailureWords.internalError(e)), start);
         }
@@ -133,7 +133,7 @@ public final class V2P0fClient implements P0fClient {
         waiting.add(p);
         p.future.whenComplete((r, e) -> waiting.remove(p));
         try {
-            core.timer.schedule(() -> timedOut(p), p.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+            core.timer.schedule(() -> timedOut(p), p.deadlineNanos - core.now(), TimeUnit.NANOSECONDS);
             worker.execute(() -> askNow(p, query));
         } catch (RejectedExecutionException e) {
             core.fail(p, core.state.state() == P0fClientStatus.State.CLOSED ? FailureWords.CLOSED
@@ -169,7 +169,7 @@ public final class V2P0fClient implements P0fClient {
                 failAndBackOff(p, FailureWords.connectFailed(core.config.socketPath(), e));
                 return;
             }
-            long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - System.nanoTime());
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - core.now());
             socket.setSoTimeout((int) Math.max(1, leftMillis) + LATE_ANSWER_GRACE_MILLIS);
             socket.getOutputStream().write(V2Codec.encodeQuery(id, query.remote, query.remotePort, query.local, query.localPort));
             length = readFully(socket.getInputStream(), answer);

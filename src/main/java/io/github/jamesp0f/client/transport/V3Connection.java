@@ -179,21 +179,24 @@ final class V3Connection {
 
     /**
      * Moves the lookups whose deadline passed into {@code expired} (they keep their place here);
-     * returns the earliest deadline still to come, or {@code Long.MAX_VALUE}.
+     * returns the earliest deadline still to come, or {@code Long.MAX_VALUE}. Every lookup is
+     * looked at: a NOMATCH retry may be due before lookups queued ahead of it.
      */
     long expire(long nowNanos, List<PendingLookup> expired) {
         lock.lock();
         try {
+            long next = Long.MAX_VALUE;
             for (PendingLookup p : owed) {
                 if (p.isDone()) {
                     continue;
                 }
                 if (p.deadlineNanos - nowNanos > 0) {
-                    return p.deadlineNanos;
+                    next = next == Long.MAX_VALUE || p.deadlineNanos - next < 0 ? p.deadlineNanos : next;
+                } else {
+                    expired.add(p);
                 }
-                expired.add(p);
             }
-            return Long.MAX_VALUE;
+            return next;
         } finally {
             lock.unlock();
         }

@@ -74,7 +74,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
 
     @Override
     public CompletableFuture<P0fLookup> lookup(InetAddress remote) {
-        long start = System.nanoTime();
+        long start = core.now();
         try {
             if (remote == null) {
                 return core.completed(P0fLookup.failed(FailureWords.unsupported("no remote address to look up")), start);
@@ -83,9 +83,9 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             if (known != null) {
                 return known;
             }
-            CompletableFuture<P0fLookup> future = new CompletableFuture<>();
-            send(new PendingLookup(remote, future, start, start + core.timeoutNanos, false));
-            return future;
+            PendingLookup p = core.newLookup(remote);
+            send(p);
+            return p.future;
         } catch (RuntimeException e) {
             // Nothing escapes to the caller, whatever went wrong in here.
             return core.completed(P0fLookup.failed(FailureWords.internalError(e)), start);
@@ -96,7 +96,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
     public CompletableFuture<P0fLookup> lookup(InetSocketAddress remote, InetSocketAddress local) {
         if (remote == null || remote.getAddress() == null) {
             return core.completed(P0fLookup.failed(FailureWords.unsupported(
-                "no resolved remote address to look up: " + remote)), System.nanoTime());
+                "no resolved remote address to look up: " + remote)), core.now());
         }
         return lookup(remote.getAddress());
     }
@@ -189,6 +189,12 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
             core.finish(p, P0fLookup.noMatch());
             return;
         }
+        // Due sooner than a fresh timeout: the sweep may be asleep past this deadline.
+        try {
+            core.timer.schedule(this::expireDue, p.deadlineNanos - core.now(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // Closing: close() completes it.
+        }
         send(p);
     }
 
@@ -203,14 +209,21 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
     }
 
     /**
-     * Times out every lookup whose deadline passed, then sleeps until the next deadline. Any
-     * lookup made later has a deadline at least one timeout away, so the sweep never wakes later
-     * than {@code timeout} after the previous one.
+     * Times out every lookup whose deadline passed, then sleeps until the next deadline. A first
+     * attempt made later is due at least one timeout away, so the sweep never sleeps longer than
+     * {@code timeout}; a NOMATCH retry, due sooner, schedules its own {@link #expireDue}.
      */
     private void sweep() {
+        long nextDeadline = expireDue();
+        long delay = nextDeadline == Long.MAX_VALUE ? core.timeoutNanos : Math.max(0, nextDeadline - core.now());
+        scheduleSweep(Math.min(delay, core.timeoutNanos));
+    }
+
+    /** Times out every lookup whose deadline passed; returns the next deadline, or {@code Long.MAX_VALUE}. */
+    private long expireDue() {
         long nextDeadline = Long.MAX_VALUE;
         try {
-            long now = System.nanoTime();
+            long now = core.now();
             List<PendingLookup> expired = new ArrayList<>();
             for (V3Connection c : all) {
                 expired.clear();
@@ -222,9 +235,7 @@ public final class V3P0fClient implements P0fClient, V3Connection.Owner {
         } catch (RuntimeException e) {
             // Keep sweeping whatever went wrong with one connection.
         }
-        long now = System.nanoTime();
-        long delay = nextDeadline == Long.MAX_VALUE ? core.timeoutNanos : Math.max(0, nextDeadline - now);
-        scheduleSweep(Math.min(delay, core.timeoutNanos));
+        return nextDeadline;
     }
 
     private void timedOut(V3Connection c, List<PendingLookup> expired) {

@@ -137,6 +137,41 @@ class V3P0fClientTest {
         assertThat(listener.completed).hasSize(1);
     }
 
+    /**
+     * The whole lookup, retry included, is due within timeout + retry delay from the call, even
+     * when p0f's first answer came late: the retry's deadline is the first one moved by the retry
+     * delay, not a fresh timeout. The clock jumps as if the first NOMATCH had taken all but 50 ms
+     * of the timeout; the retry, which p0f never answers, must then time out 50 ms plus the retry
+     * delay after the call (in the clock's time), not a whole timeout after it was sent.
+     */
+    @Test
+    void aRetriedLookupIsDueWithinTheTimeoutPlusTheRetryDelay() throws Exception {
+        Duration timeout = Duration.ofSeconds(3);
+        Duration retryDelay = Duration.ofMillis(500);
+        FakeP0fServer fake = fake();
+        AtomicInteger asked = new AtomicInteger();
+        fake.answering(q -> {
+            if (asked.incrementAndGet() > 1) {
+                fake.neverAnswering();
+            }
+            return P0fWire.v3NoMatch();
+        });
+        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
+
+        long start = System.nanoTime();
+        CompletableFuture<P0fLookup> lookup = client.lookup(ip("127.0.0.9"));
+        fake.awaitQueries(1, Duration.ofSeconds(2));
+        ticker.advance(timeout.minusMillis(50));
+        P0fLookup outcome = lookup.get(2, TimeUnit.SECONDS);
+
+        assertThat(failureKind(outcome)).as(outcome.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(fake.queries()).hasSize(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .isGreaterThanOrEqualTo(retryDelay).isLessThan(timeout.minusSeconds(1));
+        assertThat(listener.completed).hasSize(1);
+        fake.answeringNoMatch();
+    }
+
     @Test
     void noMatchTwiceIsNoMatchAndWithoutRetryDelayAskedOnce() throws Exception {
         FakeP0fServer fake = fake().answeringNoMatch();
