@@ -21,6 +21,7 @@ import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /**
  * {@code bench}: C callers each run lookups one after another through the client until N lookups
@@ -88,7 +89,7 @@ final class BenchCommand implements Command {
             arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), config.version());
 
         UnixSockets.load();
-        try (P0fClient client = P0fClient.create(config)) {
+        try (P0fClient client = P0fClientFactory.create(config)) {
             P0fLookup probe = request.run(client, config);
             if (probe.status() == P0fLookup.Status.FAILED) {
                 throw new P0fUnavailableException(probe.failure().get().message());

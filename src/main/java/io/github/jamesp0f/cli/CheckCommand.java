@@ -9,6 +9,7 @@ import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /** {@code check}: does p0f answer at this socket, and if not, why not, in plain words. */
 final class CheckCommand implements Command {
@@ -43,7 +44,7 @@ final class CheckCommand implements Command {
         UnixSockets.load();
         P0fLookup lookup;
         double millis;
-        try (P0fClient client = P0fClient.create(config)) {
+        try (P0fClient client = P0fClientFactory.create(config)) {
             long started = System.nanoTime();
             lookup = loopbackRequest(config.version()).run(client, config);
             millis = (System.nanoTime() - started) / 1e6;

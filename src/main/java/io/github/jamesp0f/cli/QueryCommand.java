@@ -7,6 +7,7 @@ import java.util.Set;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /** {@code query}: what p0f knows about one address. */
 final class QueryCommand implements Command {
@@ -49,7 +50,7 @@ final class QueryCommand implements Command {
             arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), config.version());
         UnixSockets.load();
         P0fLookup lookup;
-        try (P0fClient client = P0fClient.create(config)) {
+        try (P0fClient client = P0fClientFactory.create(config)) {
             lookup = request.run(client, config);
         }
         String address = request.remote().address().getHostAddress();

@@ -15,6 +15,7 @@ import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 import io.github.jamesp0f.metrics.P0fMetrics;
 
 /**
@@ -34,7 +35,7 @@ public class P0fClients {
 
     @Inject
     public P0fClients(P0fMetrics metrics) {
-        this(metrics, P0fClient::create);
+        this(metrics, P0fClientFactory::create);
     }
 
     /** For tests: clients made by {@code factory} instead of the real transport. */

@@ -17,6 +17,7 @@ import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import io.github.jamesp0f.client.P0fFailure.Kind;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 import io.github.jamesp0f.testing.FakeP0fServer;
 
 /**
@@ -129,7 +130,7 @@ class FailureWordsTest {
     }
 
     private static P0fFailure lookUpThrough(Path socket) throws Exception {
-        try (P0fClient client = P0fClient.create(P0fClientConfig.builder(socket).timeout(Duration.ofSeconds(2))
+        try (P0fClient client = P0fClientFactory.create(P0fClientConfig.builder(socket).timeout(Duration.ofSeconds(2))
             .cacheTtl(Duration.ZERO).build())) {
             P0fLookup lookup = client.lookup(InetAddress.getLoopbackAddress()).get(5, TimeUnit.SECONDS);
             assertThat(lookup.status()).as(lookup.toString()).isEqualTo(P0fLookup.Status.FAILED);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.client.P0fClientConfig.InvalidSettingException;
 import io.github.jamesp0f.client.P0fClientConfig.Setting;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /** Bad settings are refused when the configuration is built, naming the setting and the value. */
 class P0fClientConfigTest {
@@ -60,8 +61,8 @@ class P0fClientConfigTest {
 
     @Test
     void factoryPicksTheProtocolVersion() {
-        try (P0fClient v3 = P0fClient.create(P0fClientConfig.builder(SOCKET).build());
-             P0fClient v2 = P0fClient.create(P0fClientConfig.builder(SOCKET).version(P0fVersion.V2).build())) {
+        try (P0fClient v3 = P0fClientFactory.create(P0fClientConfig.builder(SOCKET).build());
+             P0fClient v2 = P0fClientFactory.create(P0fClientConfig.builder(SOCKET).version(P0fVersion.V2).build())) {
             assertThat(v3.status().version()).isEqualTo(P0fVersion.V3);
             assertThat(v2.status().version()).isEqualTo(P0fVersion.V2);
             assertThat(v3.status().state()).isEqualTo(P0fClientStatus.State.IDLE);

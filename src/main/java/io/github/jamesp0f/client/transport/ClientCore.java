@@ -1,8 +1,10 @@
 package io.github.jamesp0f.client.transport;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -19,15 +21,16 @@ import io.github.jamesp0f.client.P0fLookup;
 /**
  * What the v3 and v2 clients share: answers known without asking p0f (closed, cached, backing
  * off), completing each lookup exactly once and telling the listener, the NOMATCH retry, the
- * timer thread.
+ * back-off, and the timer thread (timeouts, retries). Lookups complete on whichever thread
+ * settles them first ({@link PendingLookup#settle()}): a connection's, the timer, or the caller's.
  */
 final class ClientCore {
 
-    final P0fClientConfig config;
-    final long timeoutNanos;
-    final ClientState state;
-    final MatchCache cache;
-    final ScheduledThreadPoolExecutor timer;
+    private final P0fClientConfig config;
+    private final long timeoutNanos;
+    private final ClientState state;
+    private final MatchCache cache;
+    private final ScheduledThreadPoolExecutor timer;
 
     private final long noMatchRetryNanos;
     private final P0fClientListener listener;
@@ -64,6 +67,42 @@ final class ClientCore {
 
     long now() {
         return ticker.nanoTime();
+    }
+
+    P0fClientConfig config() {
+        return config;
+    }
+
+    Path socketPath() {
+        return config.socketPath();
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    boolean isClosed() {
+        return state.state() == P0fClientStatus.State.CLOSED;
+    }
+
+    /** Why lookups fail fast right now (closed, backing off), or null when they may go to p0f. */
+    P0fFailure failFast() {
+        return state.failFast();
+    }
+
+    /** p0f failed: lookups fail fast for the retry window. */
+    void backOff(P0fFailure failure) {
+        state.failed(failure);
+    }
+
+    /** Runs {@code task} on the timer after {@code delayNanos}; false if the client is closed. */
+    boolean schedule(Runnable task, long delayNanos) {
+        try {
+            timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException closed) {
+            return false;
+        }
     }
 
     /** A lookup of {@code address} starting now, due within the timeout. */
@@ -109,19 +148,28 @@ final class ClientCore {
             return;
         }
         if (result.status() == P0fLookup.Status.NO_MATCH && !p.retry && noMatchRetryNanos > 0) {
-            try {
-                PendingLookup retry = p.retry(noMatchRetryNanos);
-                timer.schedule(() -> resubmit.accept(retry), noMatchRetryNanos, TimeUnit.NANOSECONDS);
+            PendingLookup retry = p.retry(noMatchRetryNanos);
+            if (schedule(() -> resubmit.accept(retry), noMatchRetryNanos)) {
                 return;
-            } catch (RuntimeException closing) {
-                // The timer is shut down: the client is closing, the first answer will do.
             }
+            // The timer is shut down: the client is closing, the first answer will do.
         }
         finish(p, result);
     }
 
-    P0fFailure timeoutFailure() {
-        return FailureWords.timeout(config.socketPath(), config.timeout());
+    /** The lookups' deadlines passed: they fail TIMEOUT, and p0f is given a rest. */
+    void timedOut(List<PendingLookup> expired) {
+        P0fFailure failure = FailureWords.timeout(config.socketPath(), config.timeout());
+        backOff(failure);
+        for (PendingLookup p : expired) {
+            fail(p, failure);
+        }
+    }
+
+    /** p0f failed {@code p}: it fails, and p0f is given a rest. */
+    void failAndBackOff(PendingLookup p, P0fFailure failure) {
+        backOff(failure);
+        fail(p, failure);
     }
 
     P0fClientStatus status(int openConnections, int lookupsInFlight) {

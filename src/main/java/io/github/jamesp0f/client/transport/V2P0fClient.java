@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,7 @@ import io.github.jamesp0f.client.protocol.V2Codec;
  * a time anyway. The query names the whole connection; the local address is replaced by the
  * configured override for servers behind NAT. IPv4 only.
  */
-public final class V2P0fClient implements P0fClient {
+final class V2P0fClient implements P0fClient {
 
     /** Lookups waiting for the worker at most; beyond, OVERLOADED. */
     static final int MAX_QUEUED = 64;
@@ -46,7 +47,7 @@ public final class V2P0fClient implements P0fClient {
     private final Set<PendingLookup> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger ids = new AtomicInteger();
 
-    public V2P0fClient(P0fClientConfig config, P0fClientListener listener) {
+    V2P0fClient(P0fClientConfig config, P0fClientListener listener) {
         this(config, listener, Ticker.SYSTEM);
     }
 
@@ -77,7 +78,7 @@ public final class V2P0fClient implements P0fClient {
             if (known != null) {
                 return known;
             }
-            InetAddress localAddress = core.config.localAddress().orElse(local.getAddress());
+            InetAddress localAddress = core.config().localAddress().orElse(local.getAddress());
             V2Query query = new V2Query(remoteAddress, remote.getPort(), localAddress, local.getPort());
             PendingLookup p = core.newLookup(remoteAddress);
             ask(p, query);
@@ -94,7 +95,7 @@ public final class V2P0fClient implements P0fClient {
 
     @Override
     public void close() {
-        if (core.state.state() == P0fClientStatus.State.CLOSED) {
+        if (core.isClosed()) {
             return;
         }
         core.close();
@@ -104,7 +105,7 @@ public final class V2P0fClient implements P0fClient {
         }
         try {
             // The query being asked, if any, gets its answer read before its socket closes.
-            worker.awaitTermination(core.config.timeout().toMillis() + LATE_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            worker.awaitTermination(core.config().timeout().toMillis() + LATE_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -117,7 +118,7 @@ public final class V2P0fClient implements P0fClient {
         if (Ipv4Mapped.ipv4Bytes(remote.getAddress()) == null) {
             return "p0f v2 knows IPv4 only, not " + remote.getAddress().getHostAddress();
         }
-        InetAddress localAddress = core.config.localAddress()
+        InetAddress localAddress = core.config().localAddress()
             .orElse(local == null ? null : local.getAddress());
         if (local == null || local.getPort() == 0 || localAddress == null) {
             return "p0f v2 needs the local address and port, not " + local;
@@ -132,28 +133,29 @@ public final class V2P0fClient implements P0fClient {
     private void ask(PendingLookup p, V2Query query) {
         waiting.add(p);
         p.future.whenComplete((r, e) -> waiting.remove(p));
+        if (!core.schedule(() -> timedOut(p), p.deadlineNanos - core.now())) {
+            core.fail(p, FailureWords.CLOSED);
+            return;
+        }
         try {
-            core.timer.schedule(() -> timedOut(p), p.deadlineNanos - core.now(), TimeUnit.NANOSECONDS);
             worker.execute(() -> askNow(p, query));
         } catch (RejectedExecutionException e) {
-            core.fail(p, core.state.state() == P0fClientStatus.State.CLOSED ? FailureWords.CLOSED
-                : FailureWords.overloaded(core.config.socketPath(), MAX_QUEUED, "for the worker"));
+            core.fail(p, core.isClosed() ? FailureWords.CLOSED
+                : FailureWords.overloaded(core.socketPath(), MAX_QUEUED, "for the worker"));
         }
     }
 
     private void timedOut(PendingLookup p) {
         if (!p.isDone()) {
-            P0fFailure failure = core.timeoutFailure();
-            core.state.failed(failure);
-            core.fail(p, failure);
+            core.timedOut(List.of(p));
         }
     }
 
     /** On the worker thread: one connection, one query, one answer. */
     private void askNow(PendingLookup p, V2Query query) {
-        if (p.isDone() || core.state.failFast() != null) {
+        if (p.isDone() || core.failFast() != null) {
             // Timed out while queued, or p0f failed meanwhile: don't knock on its door.
-            P0fFailure why = core.state.failFast();
+            P0fFailure why = core.failFast();
             if (why != null) {
                 core.fail(p, why);
             }
@@ -164,9 +166,9 @@ public final class V2P0fClient implements P0fClient {
         int length;
         try (AFUNIXSocket socket = AFUNIXSocket.newInstance()) {
             try {
-                socket.connect(AFUNIXSocketAddress.of(core.config.socketPath()));
+                socket.connect(AFUNIXSocketAddress.of(core.socketPath()));
             } catch (IOException e) {
-                failAndBackOff(p, FailureWords.connectFailed(core.config.socketPath(), e));
+                core.failAndBackOff(p, FailureWords.connectFailed(core.socketPath(), e));
                 return;
             }
             long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - core.now());
@@ -174,24 +176,20 @@ public final class V2P0fClient implements P0fClient {
             socket.getOutputStream().write(V2Codec.encodeQuery(id, query.remote, query.remotePort, query.local, query.localPort));
             length = readFully(socket.getInputStream(), answer);
         } catch (SocketTimeoutException e) {
-            failAndBackOff(p, core.timeoutFailure());
+            core.failAndBackOff(p, FailureWords.timeout(core.socketPath(), core.config().timeout()));
             return;
         } catch (IOException | RuntimeException e) {
-            failAndBackOff(p, FailureWords.broke(core.config.socketPath(), e));
+            core.failAndBackOff(p, FailureWords.broke(core.socketPath(), e));
             return;
         }
         try {
             P0fLookup result = V2Codec.decode(answer, length, id).toLookup();
             core.answered(p, result, retry -> ask(retry, query));
         } catch (P0fProtocolException e) {
-            failAndBackOff(p, FailureWords.notP0f(core.config.socketPath(), e.getMessage()));
+            core.failAndBackOff(p, FailureWords.notP0f(core.socketPath(), e.getMessage()));
         }
     }
 
-    private void failAndBackOff(PendingLookup p, P0fFailure failure) {
-        core.state.failed(failure);
-        core.fail(p, failure);
-    }
 
     /** Reads until the buffer is full or p0f closes; returns how much came. */
     private static int readFully(InputStream in, byte[] buffer) throws IOException {

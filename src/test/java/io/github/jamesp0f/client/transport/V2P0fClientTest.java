@@ -135,7 +135,7 @@ class V2P0fClientTest {
     @Test
     void factoryMakesAV2ClientForVersion2() throws Exception {
         FakeP0fServer fake = track(FakeP0fServer.startV2()).answering(WINDOWS);
-        try (P0fClient client = P0fClient.create(config(fake.socketPath()).build())) {
+        try (P0fClient client = P0fClientFactory.create(config(fake.socketPath()).build())) {
             assertThat(client).isInstanceOf(V2P0fClient.class);
             assertThat(client.status().version()).isEqualTo(P0fVersion.V2);
             assertThat(get(client.lookup(remote("192.0.2.7", 40000), local("198.51.100.25", 25))).isMatch()).isTrue();
