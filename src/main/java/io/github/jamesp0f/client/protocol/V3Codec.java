@@ -93,7 +93,6 @@ public final class V3Codec {
     }
 
     private static Fingerprint fingerprint(ByteBuffer b, int at) {
-        LabelCache labels = LabelCache.forThisThread();
         return Fingerprint.builder(P0fVersion.V3)
             .firstSeen(unsigned(b.getInt(at + 8)))
             .lastSeen(unsigned(b.getInt(at + 12)))
@@ -106,12 +105,12 @@ public final class V3Codec {
             .distance(b.getShort(at + 36))
             .badSoftware(b.get(at + 38) & 0xff)
             .osMatchQuality(b.get(at + 39) & 0xff)
-            .osName(labels.read(b, at + 40, STRING_SIZE))
-            .osFlavor(labels.read(b, at + 72, STRING_SIZE))
-            .httpName(labels.read(b, at + 104, STRING_SIZE))
-            .httpFlavor(labels.read(b, at + 136, STRING_SIZE))
-            .linkType(labels.read(b, at + 168, STRING_SIZE))
-            .language(labels.read(b, at + 200, STRING_SIZE))
+            .osName(WireText.field(b, at + 40, STRING_SIZE))
+            .osFlavor(WireText.field(b, at + 72, STRING_SIZE))
+            .httpName(WireText.field(b, at + 104, STRING_SIZE))
+            .httpFlavor(WireText.field(b, at + 136, STRING_SIZE))
+            .linkType(WireText.field(b, at + 168, STRING_SIZE))
+            .language(WireText.field(b, at + 200, STRING_SIZE))
             .build();
     }
 
