@@ -14,6 +14,11 @@ import io.github.jamesp0f.config.ConfigValues;
 /**
  * A list of networks in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}; a bare address
  * is a single host). IPv4-mapped IPv6 clients ({@code ::ffff:10.1.2.3}) match IPv4 networks.
+ *
+ * <p>Not James's {@code NetMatcher}: in James 3.8.1 and 3.9.0 it reads an IPv6 prefix length as
+ * if it were a byte count's logarithm ({@code 2001:db8::/32} does not contain
+ * {@code 2001:db8:1::5}), and it accepts a bad entry silently ({@code 10.0.0.0/33} becomes
+ * {@code 0.0.0.0/1}, half the Internet), where a mistake here must stop James naming it.
  */
 public final class Networks {
 
