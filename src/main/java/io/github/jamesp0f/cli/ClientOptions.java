@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientConfig.Setting;
@@ -45,21 +46,22 @@ final class ClientOptions {
         P0fClientConfig.Builder builder = P0fClientConfig.builder(socket).timeout(defaultTimeout);
         Optional<String> version = arguments.value(VERSION);
         if (version.isPresent()) {
-            try {
-                builder.version(P0fVersion.parse(version.get()));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--" + VERSION + " " + e.getMessage());
-            }
+            builder.version(parse(VERSION, version.get(), P0fVersion::parse));
         }
         Optional<String> timeout = arguments.value(TIMEOUT);
         if (timeout.isPresent()) {
-            try {
-                builder.timeout(DurationText.parseBareAsMillis(timeout.get()));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--" + TIMEOUT + " " + e.getMessage());
-            }
+            builder.timeout(parse(TIMEOUT, timeout.get(), DurationText::parseBareAsMillis));
         }
         return builder;
+    }
+
+    /** {@code parser}'s refusal, which completes a sentence about the value, as a usage error naming the option. */
+    private static <T> T parse(String option, String text, Function<String, T> parser) throws UsageException {
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + option + " " + e.getMessage());
+        }
     }
 
     /** Builds the configuration, turning a setting the client refuses into a usage error naming the option. */

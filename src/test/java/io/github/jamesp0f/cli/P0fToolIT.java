@@ -18,6 +18,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import io.github.jamesp0f.testing.CraftedSyn;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.StaleSocket;
 
 /** The packaged jar's tool against a real p0f sniffing loopback, run the way administrators run it. */
 class P0fToolIT {
@@ -107,11 +108,7 @@ class P0fToolIT {
 
     @Test
     void checkOfAStaleSocketSaysConnectionRefused() throws Exception {
-        Path stale = dir.resolve("p0f.sock");
-        try (AFUNIXServerSocket server = AFUNIXServerSocket.newInstance()) {
-            server.setDeleteOnClose(false);
-            server.bind(AFUNIXSocketAddress.of(stale));
-        }
+        Path stale = StaleSocket.at(dir.resolve("p0f.sock"));
 
         JarRun run = JarRun.of("check", "--socket", stale.toString());
 

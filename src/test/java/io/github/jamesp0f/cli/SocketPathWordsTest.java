@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import io.github.jamesp0f.testing.StaleSocket;
 
 /**
  * What {@code check} and {@code query} say when the socket path itself is wrong (nothing needs to
@@ -62,11 +62,7 @@ class SocketPathWordsTest {
 
     @Test
     void staleSocket() throws Exception {
-        Path socket = dir.resolve("p0f.sock");
-        try (AFUNIXServerSocket gone = AFUNIXServerSocket.newInstance()) {
-            gone.setDeleteOnClose(false);
-            gone.bind(AFUNIXSocketAddress.of(socket));
-        }
+        Path socket = StaleSocket.at(dir.resolve("p0f.sock"));
 
         for (ToolRun run : new ToolRun[] {ToolRun.of("check", "--socket", socket.toString()),
             ToolRun.of("query", "--socket", socket.toString(), "1.2.3.4")}) {

@@ -19,6 +19,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.transport.P0fClientFactory;
 import io.github.jamesp0f.testing.FakeP0fServer;
+import io.github.jamesp0f.testing.StaleSocket;
 
 /**
  * What a failed connect() is called, checked through a real client connecting to what really is
@@ -74,11 +75,7 @@ class FailureWordsTest {
 
     @Test
     void aSocketNobodyListensOnIsStale() throws Exception {
-        Path socket = dir.resolve("p0f.sock");
-        try (AFUNIXServerSocket gone = AFUNIXServerSocket.newInstance()) {
-            gone.setDeleteOnClose(false);
-            gone.bind(AFUNIXSocketAddress.of(socket));
-        }
+        Path socket = StaleSocket.at(dir.resolve("p0f.sock"));
 
         P0fFailure failure = lookUpThrough(socket);
 

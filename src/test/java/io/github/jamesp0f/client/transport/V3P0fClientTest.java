@@ -18,8 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fClientConfig;
@@ -28,6 +26,7 @@ import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.P0fWire;
+import io.github.jamesp0f.testing.StaleSocket;
 
 /**
  * The v3 client against a fake p0f that misbehaves on demand. Each misbehaviour must end in a
@@ -353,11 +352,7 @@ class V3P0fClientTest {
 
     @Test
     void staleSocketFileIsConnectionRefused(@TempDir Path dir) throws Exception {
-        Path socket = dir.resolve("p0f.sock");
-        AFUNIXServerSocket gone = AFUNIXServerSocket.newInstance();
-        gone.bind(AFUNIXSocketAddress.of(socket));
-        gone.setDeleteOnClose(false);
-        gone.close();
+        Path socket = StaleSocket.at(dir.resolve("p0f.sock"));
         assertThat(socket).exists();
         V3P0fClient client = client(socket, 1);
 
