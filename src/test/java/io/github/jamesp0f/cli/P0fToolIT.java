@@ -97,8 +97,8 @@ class P0fToolIT {
         }
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(3);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + P0F.socketPath() + " in time: p0f is stalled "
-            + "or all its API slots are taken");
+        assertThat(run.err).startsWith("james-p0f: no answer from " + P0F.socketPath() + " within 300 ms: p0f is "
+            + "stalled or all its API slots are taken");
         assertThat(run.err.trim()).doesNotContain("\n");
         // The tool gave up on a query p0f had not accepted yet: p0f must survive answering it.
         Thread.sleep(300);

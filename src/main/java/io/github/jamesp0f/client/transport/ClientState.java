@@ -11,7 +11,8 @@ import io.github.jamesp0f.client.P0fFailure;
  * The client's health and its back-off. After p0f fails (no socket, refused, denied, silent,
  * hung up), lookups fail fast without touching the socket until the retry window passes; then
  * lookups try again, and the first answer from p0f ends the back-off. Each change of state is
- * told to the listener once.
+ * told to the listener once. Changes are made under this object's lock, so that two threads
+ * never tell the same change; every lookup reads the fields without it (they are volatile).
  */
 final class ClientState {
 

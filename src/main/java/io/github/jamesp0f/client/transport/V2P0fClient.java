@@ -190,7 +190,6 @@ final class V2P0fClient implements P0fClient {
         }
     }
 
-
     /** Reads until the buffer is full or p0f closes; returns how much came. */
     private static int readFully(InputStream in, byte[] buffer) throws IOException {
         int n = 0;

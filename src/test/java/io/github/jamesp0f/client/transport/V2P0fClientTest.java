@@ -91,6 +91,33 @@ class V2P0fClientTest {
         assertThat(fake.queries()).hasSize(2);
     }
 
+    /** As for v3: the retry is due at the first deadline moved by the retry delay, not a fresh timeout later. */
+    @Test
+    void aRetriedLookupIsDueWithinTheTimeoutPlusTheRetryDelay() throws Exception {
+        Duration timeout = Duration.ofSeconds(3);
+        Duration retryDelay = Duration.ofMillis(500);
+        FakeP0fServer fake = track(FakeP0fServer.startV2());
+        AtomicInteger asked = new AtomicInteger();
+        fake.answering(q -> {
+            if (asked.incrementAndGet() > 1) {
+                fake.neverAnswering();
+            }
+            return P0fWire.v2Answer(q.v2Id(), P0fWire.V2_TYPE_NOMATCH, WINDOWS);
+        });
+        V2P0fClient client = client(config(fake.socketPath()).timeout(timeout).noMatchRetryDelay(retryDelay));
+
+        long start = System.nanoTime();
+        CompletableFuture<P0fLookup> lookup = client.lookup(remote("192.0.2.7", 40000), local("198.51.100.25", 25));
+        fake.awaitQueries(1, Duration.ofSeconds(2));
+        ticker.advance(timeout.minusMillis(50));
+        P0fLookup outcome = lookup.get(2, TimeUnit.SECONDS);
+
+        assertThat(kind(outcome)).as(outcome.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .isGreaterThanOrEqualTo(retryDelay).isLessThan(timeout.minusSeconds(1));
+        fake.normally();
+    }
+
     @Test
     void answerForAnotherQueryIdIsAProtocolError() throws Exception {
         FakeP0fServer fake = track(FakeP0fServer.startV2())
