@@ -35,7 +35,7 @@ public final class P0fClientConfig {
     /** A setting out of range; {@link #problem()} completes a sentence that starts with its name. */
     public static final class InvalidSettingException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
-        private final transient Setting setting;
+        private final Setting setting;
         private final String problem;
 
         public InvalidSettingException(Setting setting, String problem) {
