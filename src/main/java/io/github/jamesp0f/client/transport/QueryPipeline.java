@@ -23,6 +23,8 @@ import io.github.jamesp0f.client.P0fFailure;
  * {@code incoming}; whichever caller wins {@code writing} moves everything queued into
  * {@code owed} and hands its bytes to the {@link QueryWriter}, which writes without blocking,
  * then looks again before it leaves so that nothing queued is left behind.</li>
+ * <li>{@code inFlight} bounds what one connection holds: a caller counts itself in before
+ * queuing (and out again if that passes {@code maxInFlight}); answers read count out.</li>
  * <li>{@code lock} guards everything else here, and is held only for non-blocking work. The
  * volatile fields are read without it as hints and acted on under it.</li>
  * <li>A query keeps its place until its answer is read, even after its lookup timed out or was
