@@ -41,6 +41,8 @@ final class V3P0fClient implements P0fClient {
 
     private final ClientCore core;
     private final V3Connections connections;
+    /** When the sweep runs next (the ticker's time); in the past while it runs. */
+    private volatile long sweepAt;
 
     V3P0fClient(P0fClientConfig config, P0fClientListener listener) {
         this(config, listener, Ticker.SYSTEM, DEFAULT_MAX_IN_FLIGHT);
@@ -55,6 +57,7 @@ final class V3P0fClient implements P0fClient {
         NativeWarmUp.once();
         this.core = new ClientCore(config, listener, ticker, "p0f-timer");
         this.connections = new V3Connections(core, config.connections(), maxInFlightPerConnection, this::retry);
+        sweepAt = core.now() + core.timeoutNanos();
         core.schedule(this::sweep, core.timeoutNanos());
     }
 
@@ -131,9 +134,15 @@ final class V3P0fClient implements P0fClient {
             core.finish(p, P0fLookup.noMatch());
             return;
         }
-        // Due sooner than a fresh timeout, maybe while the sweep sleeps: it gets its own check.
-        core.schedule(this::expireDue, p.deadlineNanos - core.now());
         connections.send(p);
+        // Due sooner than a fresh timeout: if the sweep sleeps past this deadline (rarely: only
+        // when p0f's first answer was slow), the retry gets a check of its own. Sent first, so
+        // that a sweep running now either sees it or has not yet said when it runs next.
+        long now = core.now();
+        long plannedSweep = sweepAt;
+        if (plannedSweep - now <= 0 || p.deadlineNanos - plannedSweep < 0) {
+            core.schedule(this::expireDue, p.deadlineNanos - now);
+        }
     }
 
     // ----- timeouts, on the timer
@@ -141,12 +150,15 @@ final class V3P0fClient implements P0fClient {
     /**
      * Times out every lookup whose deadline passed, then sleeps until the next deadline. A first
      * attempt made later is due at least one timeout away, so the sweep never sleeps longer than
-     * {@code timeout}; a NOMATCH retry, due sooner, schedules its own {@link #expireDue}.
+     * {@code timeout}; a NOMATCH retry may be due sooner (see {@link #retry}).
      */
     private void sweep() {
         long nextDeadline = expireDue();
-        long delay = nextDeadline == Long.MAX_VALUE ? core.timeoutNanos() : Math.max(0, nextDeadline - core.now());
-        core.schedule(this::sweep, Math.min(delay, core.timeoutNanos()));
+        long now = core.now();
+        long delay = Math.min(core.timeoutNanos(),
+            nextDeadline == Long.MAX_VALUE ? core.timeoutNanos() : Math.max(0, nextDeadline - now));
+        sweepAt = now + delay;
+        core.schedule(this::sweep, delay);
     }
 
     /** Times out every lookup whose deadline passed; returns the next deadline, or {@code Long.MAX_VALUE}. */

@@ -171,6 +171,31 @@ class V3P0fClientTest {
         fake.answeringNoMatch();
     }
 
+    /** The same bound in real time, where the timeout sweep, not a check of the retry's own, ends it. */
+    @Test
+    void aRetryAfterASlowFirstAnswerStillEndsWithinTheTimeoutPlusTheRetryDelay() throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        Duration retryDelay = Duration.ofMillis(100);
+        FakeP0fServer fake = fake().slowly(Duration.ofMillis(800));
+        AtomicInteger asked = new AtomicInteger();
+        fake.answering(q -> {
+            if (asked.incrementAndGet() > 1) {
+                fake.neverAnswering();
+            }
+            return P0fWire.v3NoMatch();
+        });
+        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
+
+        long start = System.nanoTime();
+        P0fLookup outcome = client.lookup(ip("127.0.0.9")).get(5, TimeUnit.SECONDS);
+
+        assertThat(failureKind(outcome)).as(outcome.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(fake.queries()).hasSize(2);
+        // Within 1.1 s, plus slack for a loaded machine; a fresh timeout for the retry would take 1.9 s.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        fake.answeringNoMatch();
+    }
+
     @Test
     void noMatchTwiceIsNoMatchAndWithoutRetryDelayAskedOnce() throws Exception {
         FakeP0fServer fake = fake().answeringNoMatch();
