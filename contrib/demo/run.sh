@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # james-p0f in one command: a real p0f on the loopback interface, a real in-memory Apache James
-# 3.8.1 with the james-p0f jar in its extensions-jars, and real SMTP clients that p0f sees as
-# Linux, Windows and FreeBSD. Run as root from anywhere in the repository:
+# (3.8.1, or 3.9.0 with --james 3.9) with the james-p0f jar in its extensions-jars, and real SMTP
+# clients that p0f sees as Linux, Windows and FreeBSD. Run as root from anywhere in the repository:
 #
 #   sudo contrib/demo/run.sh                  # the scripted tour, then stops and cleans up
 #   sudo contrib/demo/run.sh --keep-running   # leaves James and p0f running until Ctrl-C
+#   sudo contrib/demo/run.sh --james 3.9      # the same tour on James 3.9.0 (needs a JDK 21+)
 #
-# Needs a JDK (11 or newer), Maven and python3; installs p0f with apt-get if it is missing.
+# Needs a JDK (11 or newer; 21 or newer for --james 3.9), Maven and python3; installs p0f with
+# apt-get if it is missing.
 # Everything listens on 127.0.0.1 only; everything it creates lives in one temporary directory,
 # removed on exit.
 
@@ -35,7 +37,10 @@ JAMES_LINE=3.8
 
 usage() {
     cat <<EOF
-Usage: $0 [--smtp-port N] [--imap-port N] [--webadmin-port N] [--syn-port N] [--keep-running]
+Usage: $0 [--james 3.8|3.9] [--smtp-port N] [--imap-port N] [--webadmin-port N] [--syn-port N] [--keep-running]
+
+  --james LINE       the James line: 3.8 (James 3.8.1, the default, any JDK 11+) or 3.9 (James
+                     3.9.0: needs a JDK 21+, found in JAVA_HOME or /usr/lib/jvm)
 
   --smtp-port N      James's SMTP port on 127.0.0.1 (default ${SMTP_PORT})
   --imap-port N      James's IMAP port on 127.0.0.1 (default ${IMAP_PORT})
@@ -71,6 +76,12 @@ while [ $# -gt 0 ]; do
         --webadmin-port) WEBADMIN_PORT="$(port_number "$1" "${2:-}")"; shift 2 ;;
         --syn-port) SYN_PORT="$(port_number "$1" "${2:-}")"; shift 2 ;;
         --keep-running) KEEP_RUNNING=1; shift ;;
+        --james)
+            case "${2:-}" in
+                3.8 | 3.9) JAMES_LINE="$2"; shift 2 ;;
+                *) die "--james needs 3.8 or 3.9, not '${2:-}'" ;;
+            esac
+            ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
@@ -85,10 +96,23 @@ choose_james() {
         3.8)
             JAMES_NAME="Apache James 3.8.1"
             JAVA="java"
+            JAVA_OPTS=()
             MAVEN_ARGS=()
-            JAR="${PROJECT_DIR}/target/james-p0f-0.1.0-SNAPSHOT.jar"
+            JAR="${PROJECT_DIR}/target/james-p0f-0.1.0-SNAPSHOT-james3.8.jar"
             LAUNCHER_CLASSES="${PROJECT_DIR}/target/test-classes"
             CLASSPATH_FILE="${PROJECT_DIR}/target/demo-classpath.txt"
+            ;;
+        3.9)
+            JAMES_NAME="Apache James 3.9.0"
+            JDK="$("${PROJECT_DIR}/contrib/tools/find-jdk" 21)" || die "--james 3.9 needs a JDK 21 or newer (James 3.9 runs on Java 21)"
+            JAVA="${JDK}/bin/java"
+            # junixsocket loads a native library: allowed quietly (JDK 24+ warns otherwise).
+            JAVA_OPTS=(--enable-native-access=ALL-UNNAMED)
+            # Maven picks the JDK 21+ itself (a toolchain found under /usr/lib/jvm).
+            MAVEN_ARGS=(-Pjames-3.9)
+            JAR="${PROJECT_DIR}/target/james-p0f-0.1.0-SNAPSHOT-james3.9.jar"
+            LAUNCHER_CLASSES="${PROJECT_DIR}/target/james-3.9/test-classes"
+            CLASSPATH_FILE="${PROJECT_DIR}/target/james-3.9/demo-classpath.txt"
             ;;
         *) die "unknown James line '${JAMES_LINE}'" ;;
     esac
@@ -101,7 +125,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 for tool in "$JAVA" mvn python3; do
-    command -v "$tool" > /dev/null || die "needs $tool on the PATH (a JDK 11+, Maven and python3)"
+    command -v "$tool" > /dev/null || die "needs $tool (a JDK 11+, Maven and python3 on the PATH)"
 done
 
 P0F="$(command -v p0f || true)"
@@ -229,7 +253,7 @@ mkdir -p "${JAMES_HOME}/extensions-jars"
 cp "$JAR" "${JAMES_HOME}/extensions-jars/"
 
 say "Starting ${JAMES_NAME} (in-memory) with $(basename "$JAR") in extensions-jars..."
-"$JAVA" -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" \
+"$JAVA" "${JAVA_OPTS[@]}" -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" -Djames.line="$JAMES_LINE" \
     -cp "${LAUNCHER_CLASSES}:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
     --home "$JAMES_HOME" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
     --p0f-socket "$P0F_SOCKET" --block-time "${BLOCK_TIME_SECONDS}s" --user "$DEMO_USER" --password "$DEMO_PASSWORD" \

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * p0f in James's {@code /healthcheck}: healthy while every p0f client answers (or has not been
  * asked yet), degraded while one cannot reach p0f. Never unhealthy: mail flows without p0f.
  *
- * <p>James 3.8.1 collects health checks only from its main Guice injector, which an extension
+ * <p>James (3.8.x, 3.9.0) collects health checks only from its main Guice injector, which an extension
  * jar cannot reach (see {@link P0fHealthCheckModule} and the README): this check is registered
  * by a James assembled in code, e.g. {@code GuiceJamesServer...combineWith(new P0fHealthCheckModule())}.
  */

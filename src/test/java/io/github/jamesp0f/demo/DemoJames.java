@@ -23,7 +23,7 @@ import org.apache.james.utils.WebAdminGuiceProbe;
 import com.google.inject.multibindings.Multibinder;
 
 /**
- * The demo's James: an in-memory James 3.8.1 with SMTP, IMAP and webadmin, run from a working
+ * The demo's James: an in-memory James (3.8.1 or 3.9.0) with SMTP, IMAP and webadmin, run from a working
  * directory holding extensions-jars/ (the james-p0f jar, copied there by run.sh) and conf/
  * (written here by {@link DemoConfiguration} from conf-samples). Creates the demo user, prints
  * one "READY ..." line, and runs until the JVM is told to stop (SIGTERM, Ctrl-C), stopping James

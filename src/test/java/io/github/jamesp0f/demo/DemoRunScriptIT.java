@@ -32,6 +32,8 @@ import io.github.jamesp0f.testing.james.SmtpTestClient;
 class DemoRunScriptIT {
 
     private static final Path RUN_SH = Paths.get("contrib/demo/run.sh").toAbsolutePath();
+    /** The demo runs the James line this build tests (run.sh --james). */
+    private static final String JAMES_LINE = JamesTestServer.jamesLine();
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -48,11 +50,11 @@ class DemoRunScriptIT {
         PortInTimeWait.leave(imapPort);
         PortInTimeWait.leave(webAdminPort);
 
-        Result run = run(dir, RUN_SH.toString(),
+        Result run = run(dir, runSh(
             "--smtp-port", Integer.toString(smtpPort),
             "--imap-port", Integer.toString(imapPort),
             "--webadmin-port", Integer.toString(webAdminPort),
-            "--syn-port", Integer.toString(RealP0f.freePort()));
+            "--syn-port", Integer.toString(RealP0f.freePort())));
 
         assertThat(run.output).contains(
             "== 1. A Linux client",
@@ -82,9 +84,9 @@ class DemoRunScriptIT {
     void refusesAPortSomethingListensOn(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
         try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Result run = run(dir, RUN_SH.toString(), "--smtp-port", Integer.toString(listening.getLocalPort()),
+            Result run = run(dir, runSh("--smtp-port", Integer.toString(listening.getLocalPort()),
                 "--imap-port", Integer.toString(JamesTestServer.freePort()),
-                "--webadmin-port", Integer.toString(JamesTestServer.freePort()));
+                "--webadmin-port", Integer.toString(JamesTestServer.freePort())));
 
             assertThat(run.exitCode).isEqualTo(1);
             assertThat(run.output.trim()).startsWith("run.sh: port(s) " + listening.getLocalPort() + " already in use")
@@ -97,11 +99,11 @@ class DemoRunScriptIT {
         RealP0f.assumeAvailable();
         int smtpPort = JamesTestServer.freePort();
         Path log = dir.resolve("run.log");
-        Process process = new ProcessBuilder(RUN_SH.toString(), "--keep-running",
+        Process process = new ProcessBuilder(runSh("--keep-running",
             "--smtp-port", Integer.toString(smtpPort),
             "--imap-port", Integer.toString(JamesTestServer.freePort()),
             "--webadmin-port", Integer.toString(JamesTestServer.freePort()),
-            "--syn-port", Integer.toString(RealP0f.freePort()))
+            "--syn-port", Integer.toString(RealP0f.freePort())))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             String ready = awaitOutput(process, log, "Running until Ctrl-C", START_TIMEOUT);
@@ -142,8 +144,9 @@ class DemoRunScriptIT {
         assumeTrue(Files.isExecutable(Paths.get("/usr/bin/setpriv")), "needs setpriv to run as nobody");
         RealP0f.assumeAvailable();
 
-        Result run = run(dir, "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-            RUN_SH.toString(), "--smtp-port", "2526");
+        List<String> asNobody = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        asNobody.addAll(runSh("--smtp-port", "2526"));
+        Result run = run(dir, asNobody);
 
         assertThat(run.exitCode).isEqualTo(1);
         assertThat(run.output.trim()).startsWith("run.sh: needs root:").contains("sudo").doesNotContain("\n");
@@ -189,7 +192,13 @@ class DemoRunScriptIT {
         }
     }
 
-    private static Result run(Path dir, String... command) throws IOException, InterruptedException {
+    private static List<String> runSh(String... options) {
+        List<String> command = new ArrayList<>(List.of(RUN_SH.toString(), "--james", JAMES_LINE));
+        command.addAll(List.of(options));
+        return command;
+    }
+
+    private static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
         Path log = dir.resolve("run.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {

@@ -14,7 +14,7 @@ final class GreylistJames {
 
     static final String RECIPIENT = "rcpt@" + JamesTestServer.DOMAIN;
     static final String SENDER = "someone@sender.example";
-    static final String MESSAGE = "Subject: greylisting\r\n\r\nhello\r\n";
+    static final String MESSAGE = "From: someone@sender.example\r\nSubject: greylisting\r\n\r\nhello\r\n";
     private static final String NEXT_HANDLER =
         "//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']";
 

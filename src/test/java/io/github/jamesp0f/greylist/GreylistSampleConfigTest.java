@@ -5,17 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 
 import org.apache.commons.configuration2.XMLConfiguration;
 import org.apache.commons.configuration2.io.FileHandler;
 import org.junit.jupiter.api.Test;
 
-/** The commented recipe in conf-samples/smtpserver.xml, once uncommented, is a valid configuration. */
+import io.github.jamesp0f.testing.james.XmlConfig;
+
+/** The commented recipe in the sample smtpserver.xml, once uncommented, is a valid configuration. */
 class GreylistSampleConfigTest {
 
-    private static final Path SAMPLE = Paths.get(System.getProperty("basedir", "."), "conf-samples", "smtpserver.xml");
+    private static final Path SAMPLE = XmlConfig.SAMPLES.resolve("smtpserver.xml");
     private static final String START = "<handler class=\"io.github.jamesp0f.greylist.P0fGreylistHandler\">";
 
     @Test

@@ -31,7 +31,10 @@ import io.github.jamesp0f.testing.james.SmtpTestClient;
 class P0fInJamesIT {
 
     static final String RECIPIENT = "user@example.test";
-    static final String SENDER = "sender@example.test";
+    /** Mail from the Internet: a sender of another domain (3.9's samples verify local senders' identity). */
+    static final String SENDER = "sender@elsewhere.test";
+    /** A user of this James, who authenticates on the submission port. */
+    static final String USER = "sender@example.test";
     static final String PASSWORD = "secret";
     static final String LINUX_CLIENT = "127.0.0.5";
     static final String WINDOWS_7_CLIENT = "127.0.0.77";
@@ -39,18 +42,22 @@ class P0fInJamesIT {
 
     static RealP0f p0f;
     static JamesTestServer james;
+    static int submissionPort;
 
     @BeforeAll
     static void start() throws Exception {
         CraftedSyn.assumeAvailable();
         int port = JamesTestServer.freePort();
+        submissionPort = JamesTestServer.freePort();
         p0f = RealP0f.builder().watchPort(port).start();
         // 0.0.0.0 binds both stacks: the IPv6 test connects from ::1.
         james = JamesTestServer.builder()
-            .smtpServer(SampleConfigs.smtpServer("0.0.0.0", port, p0f.socketPath().toString()))
+            .smtpServer(SampleConfigs.smtpServers(
+                SampleConfigs.smtpServer("0.0.0.0", port, p0f.socketPath().toString()),
+                SampleConfigs.submissionServer(submissionPort, p0f.socketPath().toString())))
             .mailetContainer(SampleConfigs.mailetContainer())
             .user(RECIPIENT, PASSWORD)
-            .user(SENDER, PASSWORD)
+            .user(USER, PASSWORD)
             .start();
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_7_CLIENT), 113);
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_XP, InetAddress.getByName(WINDOWS_XP_CLIENT));
@@ -109,6 +116,15 @@ class P0fInJamesIT {
     }
 
     @Test
+    void aForgedRouteHeaderDoesNotSurviveOnLinuxMail() throws Exception {
+        // The samples stamp X-P0F-Route on Windows mail only: a Linux sender must not bring one.
+        Mail mail = sendAndFetch(LINUX_CLIENT, message("ForgedRoute", "X-P0F-Route: windows-senders-forged\r\n"));
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Route")).isNull();
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).allMatch(genre -> genre.startsWith("Linux"));
+    }
+
+    @Test
     void blockedOsIsRefusedAtMailFromWith554() {
         try (SmtpTestClient smtp = SmtpTestClient.connect(james, WINDOWS_XP_CLIENT)) {
             assertThat(smtp.ehlo("xp.example.test")).isEqualTo(250);
@@ -121,11 +137,13 @@ class P0fInJamesIT {
     @Test
     void authenticatedSessionFromABlockedOsIsAccepted() throws Exception {
         String subject = "auth-" + UUID.randomUUID();
-        try (SmtpTestClient smtp = SmtpTestClient.connect(james, WINDOWS_XP_CLIENT)) {
+        // The submission server: James 3.9's sample offers no AUTH on port 25.
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james.smtpAddress(), submissionPort,
+                InetAddress.getByName(WINDOWS_XP_CLIENT))) {
             assertThat(smtp.ehlo("xp.example.test")).isEqualTo(250);
-            assertThat(smtp.authPlain(SENDER, PASSWORD)).isEqualTo(235);
+            assertThat(smtp.authPlain(USER, PASSWORD)).isEqualTo(235);
 
-            assertThat(smtp.sendMailAfterEhlo(SENDER, RECIPIENT, message(subject, ""))).isEqualTo(250);
+            assertThat(smtp.sendMailAfterEhlo(USER, RECIPIENT, message(subject, "").replace(SENDER, USER))).isEqualTo(250);
         }
         Mail mail = awaitSubject(subject);
         assertThat(attribute(mail, "p0f.os")).contains("Windows XP");

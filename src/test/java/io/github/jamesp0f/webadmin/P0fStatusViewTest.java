@@ -1,28 +1,31 @@
 package io.github.jamesp0f.webadmin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
-import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.healthcheck.Result;
 import org.apache.james.core.healthcheck.ResultStatus;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fClientStatus.State;
+import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.metrics.P0fMetrics;
 import io.github.jamesp0f.smtp.P0fClients;
 import reactor.core.publisher.Mono;
 
@@ -69,13 +72,14 @@ class P0fStatusViewTest {
 
     @Test
     void healthCheckSaysDegradedWithTheCause() {
-        P0fClients clients = mock(P0fClients.class);
-        Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
-        statuses.put(settings("/run/p0f/p0f.sock"),
-            status("/run/p0f/p0f.sock", State.BACKING_OFF, "CONNECTION_REFUSED: nobody listens"));
-        when(clients.statuses()).thenReturn(statuses);
+        P0fClientStatus backingOff = status("/run/p0f/p0f.sock", State.BACKING_OFF, "CONNECTION_REFUSED: nobody listens");
+        P0fClients clients = new P0fClients(new P0fMetrics(new RecordingMetricFactory()),
+            (config, listener) -> reporting(backingOff));
 
-        Result result = Mono.from(new P0fHealthCheck(clients).check()).block();
+        Result result;
+        try (P0fClients.Lease lease = clients.acquire(settings("/run/p0f/p0f.sock"))) {
+            result = Mono.from(new P0fHealthCheck(clients).check()).block();
+        }
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.DEGRADED);
         assertThat(result.getComponentName().getName()).isEqualTo("p0f");
@@ -84,6 +88,30 @@ class P0fStatusViewTest {
 
     private static P0fClientStatus status(String socket, State state, String lastError) {
         return new P0fClientStatus(Paths.get(socket), P0fVersion.V3, state, SINCE, lastError, 1, 2, 3);
+    }
+
+    /** A client that only reports {@code status}: the health check reads nothing else. */
+    private static P0fClient reporting(P0fClientStatus status) {
+        return new P0fClient() {
+            @Override
+            public CompletableFuture<P0fLookup> lookup(InetAddress remote) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public CompletableFuture<P0fLookup> lookup(InetSocketAddress remote, InetSocketAddress local) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public P0fClientStatus status() {
+                return status;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     private static P0fClientConfig settings(String socket) {

@@ -2,6 +2,7 @@ package io.github.jamesp0f.testing.james;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +26,14 @@ import org.apache.james.modules.server.NoJwtModule;
 import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.utils.DataProbeImpl;
+import org.apache.james.utils.ExtendedClassLoader;
 import org.apache.james.utils.MailRepositoryProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 import org.apache.mailet.Mail;
 
 /**
- * A real in-memory James 3.8.1 (SMTP and the mailet container; webadmin on request, no IMAP/JMAP) inside a
+ * A real in-memory James (the release this build tests: {@link #jamesVersion()}; SMTP and the mailet
+ * container; webadmin on request, no IMAP/JMAP) inside a
  * JUnit test, with the packaged james-p0f jar copied into its extensions-jars the way an
  * administrator installs it. Start one per test class where you can (about 3 s each).
  *
@@ -41,8 +44,8 @@ import org.apache.mailet.Mail;
  *   static void start() {
  *       int port = JamesTestServer.freePort();
  *       james = JamesTestServer.builder()
- *           .smtpServer(SampleConfigs.smtpServer(port, socketPath))        // conf-samples/smtpserver.xml, edited
- *           .mailetContainer(SampleConfigs.mailetContainer())              // conf-samples/mailetcontainer.xml, edited
+ *           .smtpServer(SampleConfigs.smtpServer(port, socketPath))        // conf-samples/james-<line>/smtpserver.xml, edited
+ *           .mailetContainer(SampleConfigs.mailetContainer())              // conf-samples/james-<line>/mailetcontainer.xml, edited
  *           .user("sender@example.test", "secret")
  *           .start();
  *   }
@@ -67,6 +70,16 @@ public final class JamesTestServer implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The James line this build tests, "3.8" or "3.9" (the pom passes it to the tests). */
+    public static String jamesLine() {
+        return System.getProperty("james.line", "3.8");
+    }
+
+    /** The James release the integration tests start, e.g. "3.8.2" (failsafe passes it). */
+    public static String jamesVersion() {
+        return System.getProperty("james.version", "unknown");
     }
 
     /** A TCP port free on both 127.0.0.1 and ::1 right now. */
@@ -264,11 +277,32 @@ public final class JamesTestServer implements AutoCloseable {
         }
 
         /** Starts James; on failure stops what started, cleans up and rethrows James's exception. */
+        /**
+         * James 3.9 caches the classes it locates in extensions-jars JVM-wide (a static map in
+         * ExtendedClassLoader, keyed by class name). In production one James runs per JVM; here a
+         * second James would reuse an earlier James's copy of the classes it met before and load the
+         * rest from its own jar, so two copies of a singleton (P0fClients) would meet: the status
+         * route would see none of the handler's clients. Each test James must load the jar as a
+         * freshly started James does. James 3.8 has no such cache.
+         */
+        private static void forgetExtensionClassesOfEarlierServers() {
+            try {
+                Field cache = ExtendedClassLoader.class.getDeclaredField("cache");
+                cache.setAccessible(true);
+                ((Map<?, ?>) cache.get(null)).clear();
+            } catch (NoSuchFieldException noCacheBefore39) {
+                // nothing to forget
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot clear James's extension class cache", e);
+            }
+        }
+
         public JamesTestServer start() throws Exception {
             if (smtpServer == null || mailetContainer == null) {
                 throw new IllegalStateException("smtpServer and mailetContainer configurations are required");
             }
             ExtensionJar.assertNotOnTestClasspath();
+            forgetExtensionClassesOfEarlierServers();
             // James calls System.exit(1) on a start-up error unless told otherwise: that would kill the test JVM.
             System.setProperty("james.exit.on.startup.error", "false");
             Path workingDirectory = Files.createTempDirectory("james-p0f-it");

@@ -31,8 +31,20 @@ public final class SampleConfigs {
 
     /** As {@link #smtpServer(int, String)}, bound to {@code bindHost} ("0.0.0.0" also accepts ::1). */
     public static XmlConfig smtpServer(String bindHost, int port, String socketPath) {
+        return sampleServer(1, bindHost, port, socketPath);
+    }
+
+    /**
+     * The sample's submission server (its third, port 587: AUTH for your users), bound to
+     * 127.0.0.1:{@code port}, edited as {@link #smtpServer(int, String)} is (no TLS).
+     */
+    public static XmlConfig submissionServer(int port, String socketPath) {
+        return sampleServer(3, "127.0.0.1", port, socketPath);
+    }
+
+    private static XmlConfig sampleServer(int position, String bindHost, int port, String socketPath) {
         return XmlConfig.sample("smtpserver.xml")
-            .keepOnly("/smtpservers/smtpserver", 1)
+            .keepOnly("/smtpservers/smtpserver", position)
             .setText("/smtpservers/smtpserver/bind", bindHost + ":" + port)
             .setAttribute("/smtpservers/smtpserver/tls", "startTLS", "false")
             .setAttribute("/smtpservers/smtpserver/tls", "socketTLS", "false")

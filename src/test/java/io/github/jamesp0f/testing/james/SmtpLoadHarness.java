@@ -78,7 +78,8 @@ public final class SmtpLoadHarness {
     /** USER_HZ: what /proc/PID/stat counts CPU time in, 100 on every Linux this runs on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final List<String> PASSED_PROPERTIES =
-        List.of("logback.configurationFile", "basedir", "james-p0f.jar", "james.exit.on.startup.error", LoadTarget.P0F_MAILETS);
+        List.of("logback.configurationFile", "basedir", "james-p0f.jar", "james.version", "james.line", "james.exit.on.startup.error",
+            LoadTarget.P0F_MAILETS);
 
     private final int clients = Integer.getInteger("load.clients", 32);
     private final int seconds = Integer.getInteger("load.seconds", 5);
@@ -227,7 +228,8 @@ public final class SmtpLoadHarness {
         List<Result> baseline = results.get(Scenario.WITHOUT_EXTENSION);
         System.out.println();
         System.out.printf(Locale.ROOT, "%d clients; %d rounds of %d s per scenario, scenarios rotated each round;"
-            + " one James (-Xmx%s), one SMTP server per scenario; p0f mailets: %s%n", clients, rounds, seconds, heap,
+            + " one James %s (-Xmx%s, Java %s), one SMTP server per scenario; p0f mailets: %s%n", clients, rounds, seconds,
+            JamesTestServer.jamesVersion(), heap, Runtime.version().feature(),
             System.getProperty(LoadTarget.P0F_MAILETS, "true"));
         System.out.printf(Locale.ROOT, "%-18s %11s %7s %15s %7s %13s %13s%n", "scenario", "sessions/s", "ratio",
             "ratio range", "errors", "James CPU/s.", "p0f CPU/s.");

@@ -39,8 +39,12 @@ import org.xml.sax.InputSource;
  */
 public final class XmlConfig {
 
-    /** The project's sample configuration folder, resolved from the Maven base directory. */
-    public static final Path SAMPLES = Paths.get(System.getProperty("basedir", "."), "conf-samples");
+    /**
+     * The project's sample configuration for the James line under test (conf-samples/james-3.8 or
+     * james-3.9), resolved from the Maven base directory.
+     */
+    public static final Path SAMPLES =
+        Paths.get(System.getProperty("basedir", "."), "conf-samples", "james-" + JamesTestServer.jamesLine());
 
     private final Document document;
 
