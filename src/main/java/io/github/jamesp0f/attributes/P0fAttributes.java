@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
@@ -115,10 +116,7 @@ public final class P0fAttributes {
     }
 
     private static Optional<String> string(Mail mail, AttributeName name) {
-        return mail.getAttribute(name)
-            .map(attribute -> attribute.getValue().value())
-            .filter(String.class::isInstance)
-            .map(String.class::cast);
+        return AttributeUtils.getValueAndCastFromMail(mail, name, String.class);
     }
 
     private static Optional<Long> parseLong(String text) {

@@ -1,10 +1,14 @@
 package io.github.jamesp0f.mailet;
 
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.mail.Header;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
@@ -15,8 +19,10 @@ import io.github.jamesp0f.attributes.P0fAttributes;
 import io.github.jamesp0f.client.Fingerprint;
 
 /**
- * Stamps the client's fingerprint into the message's headers. Every header name it may write is
- * removed first, on every mail, fingerprinted or not: a sender cannot forge them.
+ * Stamps the client's fingerprint into the message's headers. Every header under its prefix and
+ * its summary header are removed first, on every mail, fingerprinted or not, whatever the style:
+ * a sender can forge none of them, nor a header that a later rule of yours writes under the
+ * same prefix (the samples' {@code X-P0F-Route}).
  *
  * <p>Init parameters:
  * <ul>
@@ -44,8 +50,6 @@ public class P0fHeaderMailet extends GenericMailet {
     private String prefix;
     private String summaryHeader;
     private int maxLength;
-    /** Every header this mailet may write, whatever its style: all are removed before stamping. */
-    private String[] headerNames;
 
     @Override
     public void init() throws MessagingException {
@@ -67,7 +71,6 @@ public class P0fHeaderMailet extends GenericMailet {
         }
         prefix = headerName("headerPrefix", getInitParameter("headerPrefix", "X-P0F-"));
         summaryHeader = headerName("summaryHeader", getInitParameter("summaryHeader", "X-P0F"));
-        headerNames = new String[] {prefix + GENRE, prefix + LINK_TYPE, prefix + DISTANCE, prefix + UPTIME, summaryHeader};
         String max = getInitParameter("maxLength", "200").trim();
         try {
             maxLength = Integer.parseInt(max);
@@ -95,14 +98,12 @@ public class P0fHeaderMailet extends GenericMailet {
         Optional<Fingerprint> fingerprint = P0fAttributes.fingerprint(mail);
         // Touching a James message marks it modified, and a modified message is re-encoded when it
         // is written: a mail with nothing to remove and nothing to stamp is left as it came.
-        boolean forged = message.getMatchingHeaderLines(headerNames).hasMoreElements();
-        if (!forged && fingerprint.isEmpty()) {
+        List<String> forged = ourHeadersIn(message);
+        if (forged.isEmpty() && fingerprint.isEmpty()) {
             return;
         }
-        if (forged) {
-            for (String name : headerNames) {
-                message.removeHeader(name);
-            }
+        for (String name : forged) {
+            message.removeHeader(name);
         }
         if (fingerprint.isPresent()) {
             if (fields) {
@@ -115,6 +116,18 @@ public class P0fHeaderMailet extends GenericMailet {
             }
         }
         message.saveChanges();
+    }
+
+    /** The names of the headers under our prefix, or our summary header, that the message has. */
+    private List<String> ourHeadersIn(MimeMessage message) throws MessagingException {
+        List<String> names = new ArrayList<>();
+        for (Enumeration<Header> headers = message.getAllHeaders(); headers.hasMoreElements(); ) {
+            String name = headers.nextElement().getName();
+            if (name.regionMatches(true, 0, prefix, 0, prefix.length()) || name.equalsIgnoreCase(summaryHeader)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private static Map<String, String> fieldHeaders(Fingerprint fingerprint) {

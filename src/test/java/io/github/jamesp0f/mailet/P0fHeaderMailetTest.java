@@ -89,6 +89,30 @@ class P0fHeaderMailetTest {
     }
 
     @Test
+    void removesEveryHeaderUnderThePrefixWhateverTheStyle() throws Exception {
+        // X-P0F-Route is written by a later rule (SetMimeHeader in the samples): a sender must not
+        // be able to bring it, nor the summary header when only fields are stamped.
+        FakeMail mail = mail(WINDOWS, "X-P0F-Route", "windows-senders-forged", "x-p0f-anything", "forged",
+            "X-P0F", "os=\"forged\"", "X-P0Fish", "kept");
+        mailet("style", "fields").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Route")).isNull();
+        assertThat(mail.getMessage().getHeader("X-P0F-Anything")).isNull();
+        assertThat(mail.getMessage().getHeader("X-P0F")).as("the summary header, though not stamped").isNull();
+        assertThat(mail.getMessage().getHeader("X-P0Fish")).as("not under the prefix").containsExactly("kept");
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).containsExactly("Windows 7 or 8");
+    }
+
+    @Test
+    void removesTheFieldHeadersWhenOnlyTheSummaryIsStamped() throws Exception {
+        FakeMail mail = mail(null, "X-P0F-Genre", "Windows 7 or 8", "X-P0F-Route", "forged");
+        mailet("style", "summary").service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).isNull();
+        assertThat(mail.getMessage().getHeader("X-P0F-Route")).isNull();
+    }
+
+    @Test
     void leavesAMailWithNothingToRemoveOrStampUntouched() throws Exception {
         // James re-encodes a message it has seen modified: a p0f-less mail must not pay for that.
         MimeMessageWrapper message = jamesMessage("Subject: hi\r\nX-Other: kept\r\n\r\nbody\r\n");

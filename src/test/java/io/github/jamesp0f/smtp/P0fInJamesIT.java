@@ -116,6 +116,15 @@ class P0fInJamesIT {
     }
 
     @Test
+    void aForgedRouteHeaderDoesNotSurviveOnLinuxMail() throws Exception {
+        // The samples stamp X-P0F-Route on Windows mail only: a Linux sender must not bring one.
+        Mail mail = sendAndFetch(LINUX_CLIENT, message("ForgedRoute", "X-P0F-Route: windows-senders-forged\r\n"));
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Route")).isNull();
+        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).allMatch(genre -> genre.startsWith("Linux"));
+    }
+
+    @Test
     void blockedOsIsRefusedAtMailFromWith554() {
         try (SmtpTestClient smtp = SmtpTestClient.connect(james, WINDOWS_XP_CLIENT)) {
             assertThat(smtp.ehlo("xp.example.test")).isEqualTo(250);
