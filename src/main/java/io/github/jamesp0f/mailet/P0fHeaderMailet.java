@@ -115,7 +115,9 @@ public class P0fHeaderMailet extends GenericMailet {
                 message.addHeader(summaryHeader, sanitize(summaryValue(fingerprint.get())));
             }
         }
-        message.saveChanges();
+        // No saveChanges(): the headers are changed already, and it would only recompute MIME
+        // headers (half this mailet's cost). James's MimeMessageWrapper saves a changed message
+        // itself when it writes it (JAMES-1320), as does JavaMail's MimeMessage.writeTo.
     }
 
     /** The names of the headers under our prefix, or our summary header, that the message has. */

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
@@ -80,14 +81,23 @@ public class MailPathBenchmark {
 
     @Benchmark
     public Object plain() throws Exception {
-        return mailets(newMail());
+        Mail mail = newMail();
+        try {
+            return mailets(mail);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
     }
 
     @Benchmark
     public Object fingerprinted() throws Exception {
         Mail mail = newMail();
-        P0fAttributes.attach(mail, LINUX);
-        return mailets(mail);
+        try {
+            P0fAttributes.attach(mail, LINUX);
+            return mailets(mail);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
     }
 
     /** The message hook's share alone: attaching the attributes (minus {@link #newMailOnly}). */
@@ -95,12 +105,15 @@ public class MailPathBenchmark {
     public Object attachOnly() throws Exception {
         Mail mail = newMail();
         P0fAttributes.attach(mail, LINUX);
+        LifecycleUtil.dispose(mail);
         return mail;
     }
 
     @Benchmark
     public Object newMailOnly() throws Exception {
-        return newMail();
+        Mail mail = newMail();
+        LifecycleUtil.dispose(mail);
+        return mail;
     }
 
     private Collection<MailAddress> mailets(Mail mail) throws MessagingException {
