@@ -14,6 +14,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.client.P0fVersion;
 
 /**
  * The Mail attributes that carry a client's fingerprint, and the conversion both ways.
@@ -75,8 +76,8 @@ public final class P0fAttributes {
      * p0f attributes; a field whose value is not what this class writes is left out.
      */
     public static Optional<Fingerprint> fingerprint(Mail mail) {
-        Optional<Integer> version = string(mail, VERSION).flatMap(P0fAttributes::parseInt)
-            .filter(v -> v == 2 || v == 3);
+        Optional<P0fVersion> version = string(mail, VERSION).flatMap(P0fAttributes::parseInt)
+            .flatMap(P0fVersion::find);
         if (version.isEmpty()) {
             return Optional.empty();
         }

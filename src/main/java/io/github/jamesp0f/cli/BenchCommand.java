@@ -21,6 +21,7 @@ import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /**
  * {@code bench}: C callers each run lookups one after another through the client until N lookups
@@ -48,10 +49,10 @@ final class BenchCommand implements Command {
     @Override
     public String usage() {
         return "bench --socket PATH --address ADDRESS --lookups N [--concurrency C] [--warmup W]\n"
-            + "      [--connections K] [--version 2|3] [--local-address IP:PORT] [--timeout MS]\n"
+            + "      [--connections K] [--version 2|3] [--local-address IP:PORT] [--timeout DURATION]\n"
             + "    C callers (default 1) each run lookups of ADDRESS one after another until N are done,\n"
             + "    after W warm-up lookups (default " + DEFAULT_WARMUP + "), over at most K connections (default "
-            + P0fClientConfig.DEFAULT_MAX_CONNECTIONS + ").\n"
+            + P0fClientConfig.DEFAULT_CONNECTIONS + ").\n"
             + "    --async: the C callers are callback chains (each answer starts the next lookup) instead of\n"
             + "    threads that wait, as James's network threads use the client.\n"
             + "    Cache and no-match retry off. Last line: lookups/s: X p50_us: Y p99_us: Z";
@@ -60,7 +61,7 @@ final class BenchCommand implements Command {
     @Override
     public Set<String> valueOptions() {
         return Set.of(ClientOptions.SOCKET, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS,
-            "address", "lookups", "concurrency", "warmup", "connections");
+            "address", "lookups", "concurrency", "warmup", ClientOptions.CONNECTIONS);
     }
 
     @Override
@@ -72,9 +73,7 @@ final class BenchCommand implements Command {
     public int run(Arguments arguments, PrintStream out, PrintStream err)
         throws UsageException, P0fUnavailableException {
         arguments.requireOperands();
-        ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
-        LookupRequest request = LookupRequest.of("--address", arguments.required("address"),
-            arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), options.version());
+        P0fClientConfig.Builder options = ClientOptions.read(arguments, DEFAULT_TIMEOUT);
         int lookups = (int) arguments.number("lookups", -1, 1, MAX_LOOKUPS);
         if (lookups < 0) {
             throw new UsageException("bench needs --lookups");
@@ -82,23 +81,25 @@ final class BenchCommand implements Command {
         int concurrency = (int) arguments.number("concurrency", 1, 1, MAX_CONCURRENCY);
         boolean async = arguments.flag("async");
         int warmup = (int) arguments.number("warmup", DEFAULT_WARMUP, 0, MAX_LOOKUPS);
-        int connections = (int) arguments.number("connections", P0fClientConfig.DEFAULT_MAX_CONNECTIONS, 1,
-            P0fClientConfig.MAX_CONNECTIONS_LIMIT);
-        P0fClientConfig config = ClientOptions.build(options.configBuilder()
-            .maxConnections(connections).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO));
+        int connections = (int) arguments.number(ClientOptions.CONNECTIONS, P0fClientConfig.DEFAULT_CONNECTIONS,
+            Integer.MIN_VALUE, Integer.MAX_VALUE);
+        P0fClientConfig config = ClientOptions.build(options
+            .connections(connections).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO));
+        LookupRequest request = LookupRequest.of("--address", arguments.required("address"),
+            arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), config.version());
 
         UnixSockets.load();
-        try (P0fClient client = P0fClient.create(config)) {
-            P0fLookup probe = request.run(client, options.timeout());
+        try (P0fClient client = P0fClientFactory.create(config)) {
+            P0fLookup probe = request.run(client, config);
             if (probe.status() == P0fLookup.Status.FAILED) {
-                throw new P0fUnavailableException(FailureWords.describe(probe.failure().get(), options.socket()));
+                throw new P0fUnavailableException(probe.failure().get().message());
             }
-            out.println(String.format(Locale.ROOT, "bench: p0f v%d at %s, %s (%s), %d lookups after %d warm-up, "
-                    + "%d %s, at most %d connections, cache off", options.version(), options.socket(), request,
+            out.println(String.format(Locale.ROOT, "bench: p0f %s at %s, %s (%s), %d lookups after %d warm-up, "
+                    + "%d %s, at most %d connections, cache off", config.version(), config.socketPath(), request,
                 probe.status() == P0fLookup.Status.MATCH ? "known to p0f" : "no match", lookups, warmup, concurrency,
                 async ? "callback chains" : "waiting callers", connections));
-            new Run(client, request, options.timeout(), warmup, concurrency, false).execute(async);
-            Run measured = new Run(client, request, options.timeout(), lookups, concurrency, true);
+            new Run(client, request, config, warmup, concurrency, false).execute(async);
+            Run measured = new Run(client, request, config, lookups, concurrency, true);
             measured.execute(async);
             LatencySummary summary = LatencySummary.of(measured.latencies, measured.elapsedNanos);
             out.println(String.format(Locale.ROOT, "answers: %d match, %d no match, %d failed%s",
@@ -127,10 +128,10 @@ final class BenchCommand implements Command {
         private final Map<P0fFailure.Kind, LongAdder> failures = new ConcurrentHashMap<>();
         private long elapsedNanos;
 
-        Run(P0fClient client, LookupRequest request, Duration timeout, int lookups, int concurrency, boolean record) {
+        Run(P0fClient client, LookupRequest request, P0fClientConfig config, int lookups, int concurrency, boolean record) {
             this.client = client;
             this.request = request;
-            this.waitBoundMillis = LookupRequest.waitBound(timeout).toMillis();
+            this.waitBoundMillis = LookupRequest.waitBound(config).toMillis();
             this.lookups = lookups;
             this.concurrency = concurrency;
             this.latencies = record ? new long[lookups] : null;

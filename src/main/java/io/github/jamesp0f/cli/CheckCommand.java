@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /** {@code check}: does p0f answer at this socket, and if not, why not, in plain words. */
 final class CheckCommand implements Command {
@@ -20,10 +23,10 @@ final class CheckCommand implements Command {
 
     @Override
     public String usage() {
-        return "check --socket PATH [--version 2|3] [--timeout MS]\n"
+        return "check --socket PATH [--version 2|3] [--timeout DURATION]\n"
             + "    Says whether p0f answers at PATH, or why not: no such file, connection refused (a stale\n"
             + "    socket), permission denied, not a p0f socket, no answer (p0f stalled or its API slots\n"
-            + "    full). --timeout in milliseconds (default " + DEFAULT_TIMEOUT.toMillis() + ").";
+            + "    full). --timeout such as 500ms or 2s; a bare number is milliseconds (default " + DEFAULT_TIMEOUT.toMillis() + "ms).";
     }
 
     @Override
@@ -35,32 +38,30 @@ final class CheckCommand implements Command {
     public int run(Arguments arguments, PrintStream out, PrintStream err)
         throws UsageException, P0fUnavailableException {
         arguments.requireOperands();
-        ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
-        for (String note : SocketPathCheck.inspect(options.socket())) {
-            err.println(P0fTool.NAME + ": " + note);
-        }
+        P0fClientConfig config = ClientOptions.build(ClientOptions.read(arguments, DEFAULT_TIMEOUT)
+            .connections(1).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO));
+        SocketDirectoryNote.of(config.socketPath()).ifPresent(note -> err.println(P0fTool.NAME + ": " + note));
         UnixSockets.load();
         P0fLookup lookup;
         double millis;
-        try (P0fClient client = P0fClient.create(ClientOptions.build(options.configBuilder()
-            .maxConnections(1).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO)))) {
+        try (P0fClient client = P0fClientFactory.create(config)) {
             long started = System.nanoTime();
-            lookup = loopbackRequest(options.version()).run(client, options.timeout());
+            lookup = loopbackRequest(config.version()).run(client, config);
             millis = (System.nanoTime() - started) / 1e6;
         }
         if (lookup.status() == P0fLookup.Status.FAILED) {
-            throw new P0fUnavailableException(FailureWords.describe(lookup.failure().get(), options.socket()));
+            throw new P0fUnavailableException(lookup.failure().get().message());
         }
         // Any well-formed answer, match or not, shows a working p0f.
-        out.println(String.format(Locale.ROOT, "p0f answers at %s (p0f v%d API, %.1f ms)", options.socket(),
-            options.version(), millis));
+        out.println(String.format(Locale.ROOT, "p0f answers at %s (p0f %s API, %.1f ms)", config.socketPath(),
+            config.version(), millis));
         return ExitCode.OK;
     }
 
     /** This machine's loopback: any p0f answers that, with OK or NOMATCH. */
-    private static LookupRequest loopbackRequest(int version) throws UsageException {
-        return version == 3
-            ? LookupRequest.of("address", "127.0.0.1", null, 3)
-            : LookupRequest.of("address", "127.0.0.1:1", "127.0.0.1:1", 2);
+    private static LookupRequest loopbackRequest(P0fVersion version) throws UsageException {
+        return version == P0fVersion.V3
+            ? LookupRequest.of("address", "127.0.0.1", null, version)
+            : LookupRequest.of("address", "127.0.0.1:1", "127.0.0.1:1", version);
     }
 }

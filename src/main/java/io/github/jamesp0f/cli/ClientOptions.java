@@ -3,76 +3,74 @@ package io.github.jamesp0f.cli;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientConfig.Setting;
+import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.config.DurationText;
 
 /**
  * The options every command shares to reach p0f ({@code --socket}, {@code --version},
- * {@code --timeout}), read and checked in one place.
+ * {@code --timeout}), read into the client's own configuration builder, which checks them as it
+ * checks James's XML. {@code --timeout} takes a unit like the XML ({@code 500ms}, {@code 2s}); a
+ * bare number is milliseconds, as it always was here.
  */
 final class ClientOptions {
 
     static final String SOCKET = "socket";
     static final String VERSION = "version";
     static final String TIMEOUT = "timeout";
+    static final String CONNECTIONS = "connections";
     static final Set<String> NAMES = Set.of(SOCKET, VERSION, TIMEOUT);
-    static final long MAX_TIMEOUT_MILLIS = 600_000;
 
-    private final Path socket;
-    private final int version;
-    private final Duration timeout;
+    /** The option that sets each setting, for errors the builder finds. */
+    private static final Map<Setting, String> OPTIONS = Map.of(Setting.SOCKET_PATH, SOCKET, Setting.VERSION, VERSION,
+        Setting.TIMEOUT, TIMEOUT, Setting.CONNECTIONS, CONNECTIONS);
 
-    private ClientOptions(Path socket, int version, Duration timeout) {
-        this.socket = socket;
-        this.version = version;
-        this.timeout = timeout;
+    private ClientOptions() {
     }
 
-    static ClientOptions from(Arguments arguments, Duration defaultTimeout) throws UsageException {
+    /** A builder holding the shared options; commands set the rest (cache, connections) and {@link #build}. */
+    static P0fClientConfig.Builder read(Arguments arguments, Duration defaultTimeout) throws UsageException {
         String socketText = arguments.required(SOCKET);
         Path socket;
         try {
             socket = Paths.get(socketText);
         } catch (RuntimeException e) {
-            throw new UsageException("--socket \"" + socketText + "\" is not a usable path: " + e.getMessage());
+            throw new UsageException("--" + SOCKET + " \"" + socketText + "\" is not a usable path: " + e.getMessage());
         }
-        Optional<String> versionText = arguments.value(VERSION);
-        int version = P0fClientConfig.DEFAULT_VERSION;
-        if (versionText.isPresent()) {
-            if (!"2".equals(versionText.get().trim()) && !"3".equals(versionText.get().trim())) {
-                throw new UsageException("--version must be 2 (p0f -Q) or 3 (p0f -s), not \"" + versionText.get() + "\"");
-            }
-            version = Integer.parseInt(versionText.get().trim());
+        P0fClientConfig.Builder builder = P0fClientConfig.builder(socket).timeout(defaultTimeout);
+        Optional<String> version = arguments.value(VERSION);
+        if (version.isPresent()) {
+            builder.version(parse(VERSION, version.get(), P0fVersion::parse));
         }
-        long timeoutMillis = arguments.number(TIMEOUT, defaultTimeout.toMillis(), 1, MAX_TIMEOUT_MILLIS);
-        return new ClientOptions(socket, version, Duration.ofMillis(timeoutMillis));
+        Optional<String> timeout = arguments.value(TIMEOUT);
+        if (timeout.isPresent()) {
+            builder.timeout(parse(TIMEOUT, timeout.get(), DurationText::parseBareAsMillis));
+        }
+        return builder;
     }
 
-    Path socket() {
-        return socket;
+    /** {@code parser}'s refusal, which completes a sentence about the value, as a usage error naming the option. */
+    private static <T> T parse(String option, String text, Function<String, T> parser) throws UsageException {
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + option + " " + e.getMessage());
+        }
     }
 
-    int version() {
-        return version;
-    }
-
-    Duration timeout() {
-        return timeout;
-    }
-
-    /** A client configuration for these options; commands adjust the rest (cache, connections). */
-    P0fClientConfig.Builder configBuilder() {
-        return P0fClientConfig.builder(socket).version(version).timeout(timeout);
-    }
-
-    /** Builds the configuration, turning a setting the client refuses into a usage error. */
+    /** Builds the configuration, turning a setting the client refuses into a usage error naming the option. */
     static P0fClientConfig build(P0fClientConfig.Builder builder) throws UsageException {
         try {
             return builder.build();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        } catch (P0fClientConfig.InvalidSettingException e) {
+            String option = OPTIONS.get(e.setting());
+            throw new UsageException((option == null ? e.setting().key() : "--" + option) + " " + e.problem());
         }
     }
 }

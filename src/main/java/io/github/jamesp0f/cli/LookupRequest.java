@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.P0fVersion;
 
 /**
  * What to ask p0f: the remote address for v3; the whole connection (remote and local address and
@@ -19,9 +21,9 @@ final class LookupRequest {
 
     private final Endpoint remote;
     private final Endpoint local;
-    private final int version;
+    private final P0fVersion version;
 
-    private LookupRequest(Endpoint remote, Endpoint local, int version) {
+    private LookupRequest(Endpoint remote, Endpoint local, P0fVersion version) {
         this.remote = remote;
         this.local = local;
         this.version = version;
@@ -31,10 +33,11 @@ final class LookupRequest {
      * @param what          names the remote argument in messages ("ADDRESS", "--address")
      * @param localText     the {@code --local-address} value, or null
      */
-    static LookupRequest of(String what, String remoteText, String localText, int version) throws UsageException {
+    static LookupRequest of(String what, String remoteText, String localText, P0fVersion version)
+        throws UsageException {
         Endpoint remote = Endpoint.parse(what, remoteText);
         Endpoint local = localText == null ? null : Endpoint.parse("--" + LOCAL_ADDRESS, localText);
-        if (version == 3) {
+        if (version == P0fVersion.V3) {
             if (local != null) {
                 throw new UsageException("--" + LOCAL_ADDRESS + " is for --version 2 only: p0f v3 looks hosts up by "
                     + "their address alone");
@@ -50,7 +53,7 @@ final class LookupRequest {
 
     /** Starts the lookup; never throws. */
     CompletableFuture<P0fLookup> start(P0fClient client) {
-        return version == 3
+        return version == P0fVersion.V3
             ? client.lookup(remote.address())
             : client.lookup(remote.socketAddress(), local.socketAddress());
     }
@@ -59,9 +62,10 @@ final class LookupRequest {
      * Runs one lookup and waits for it. The client completes every lookup within its timeout; the
      * wait is bounded all the same, so that a client bug cannot hang the tool.
      */
-    P0fLookup run(P0fClient client, Duration timeout) throws P0fUnavailableException {
+    P0fLookup run(P0fClient client, P0fClientConfig config) throws P0fUnavailableException {
         CompletableFuture<P0fLookup> lookup = start(client);
-        Duration bound = waitBound(timeout);
+        Duration timeout = config.timeout();
+        Duration bound = waitBound(config);
         try {
             return lookup.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -75,9 +79,9 @@ final class LookupRequest {
         }
     }
 
-    /** How long the tool waits for a lookup the client promised to complete within {@code timeout}. */
-    static Duration waitBound(Duration timeout) {
-        return timeout.multipliedBy(3).plusSeconds(2);
+    /** How long the tool waits for a lookup the client promised to complete within timeout + retry delay. */
+    static Duration waitBound(P0fClientConfig config) {
+        return config.timeout().plus(config.noMatchRetryDelay()).multipliedBy(3).plusSeconds(2);
     }
 
     Endpoint remote() {

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /** {@code query}: what p0f knows about one address. */
 final class QueryCommand implements Command {
@@ -19,12 +21,12 @@ final class QueryCommand implements Command {
 
     @Override
     public String usage() {
-        return "query --socket PATH ADDRESS [--json] [--version 2|3] [--local-address IP:PORT] [--timeout MS]\n"
+        return "query --socket PATH ADDRESS [--json] [--version 2|3] [--local-address IP:PORT] [--timeout DURATION]\n"
             + "    What p0f knows about ADDRESS (an IP address; IP:PORT with --version 2).\n"
             + "    --json prints one JSON object keyed by p0f's v3 field names (null when unknown).\n"
             + "    --version 2 asks a p0f 2 (-Q socket) about the connection ADDRESS -> --local-address.\n"
-            + "    --timeout: the longest to wait for p0f, in milliseconds (default "
-            + DEFAULT_TIMEOUT.toMillis() + ").";
+            + "    --timeout: the longest to wait for p0f, such as 500ms or 2s; a bare number is milliseconds\n"
+            + "    (default " + DEFAULT_TIMEOUT.toMillis() + "ms).";
     }
 
     @Override
@@ -41,15 +43,15 @@ final class QueryCommand implements Command {
     public int run(Arguments arguments, PrintStream out, PrintStream err)
         throws UsageException, P0fUnavailableException {
         arguments.requireOperands("ADDRESS");
-        ClientOptions options = ClientOptions.from(arguments, DEFAULT_TIMEOUT);
-        LookupRequest request = LookupRequest.of("ADDRESS", arguments.operands().get(0),
-            arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), options.version());
-        UnixSockets.load();
         // One lookup: one connection, nothing to cache.
+        P0fClientConfig config = ClientOptions.build(ClientOptions.read(arguments, DEFAULT_TIMEOUT)
+            .connections(1).cacheTtl(Duration.ZERO));
+        LookupRequest request = LookupRequest.of("ADDRESS", arguments.operands().get(0),
+            arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), config.version());
+        UnixSockets.load();
         P0fLookup lookup;
-        try (P0fClient client = P0fClient.create(ClientOptions.build(
-            options.configBuilder().maxConnections(1).cacheTtl(Duration.ZERO)))) {
-            lookup = request.run(client, options.timeout());
+        try (P0fClient client = P0fClientFactory.create(config)) {
+            lookup = request.run(client, config);
         }
         String address = request.remote().address().getHostAddress();
         switch (lookup.status()) {
@@ -63,7 +65,7 @@ final class QueryCommand implements Command {
                     + " (it has seen no SYN from it, or has forgotten it)");
                 return ExitCode.NO_MATCH;
             default:
-                throw new P0fUnavailableException(FailureWords.describe(lookup.failure().get(), options.socket()));
+                throw new P0fUnavailableException(lookup.failure().get().message());
         }
     }
 }

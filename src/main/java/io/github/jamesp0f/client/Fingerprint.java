@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -42,7 +43,7 @@ public final class Fingerprint {
 
     private static final long ABSENT = -1;
 
-    private final int protocolVersion;
+    private final P0fVersion version;
     private final long firstSeen;
     private final long lastSeen;
     private final long totalConnections;
@@ -61,7 +62,7 @@ public final class Fingerprint {
     private final String language;
 
     private Fingerprint(Builder b) {
-        this.protocolVersion = b.protocolVersion;
+        this.version = b.version;
         this.firstSeen = b.firstSeen;
         this.lastSeen = b.lastSeen;
         this.totalConnections = b.totalConnections;
@@ -80,13 +81,23 @@ public final class Fingerprint {
         this.language = b.language;
     }
 
+    public static Builder builder(P0fVersion version) {
+        return new Builder(version);
+    }
+
+    /** @throws IllegalArgumentException unless 2 or 3 */
     public static Builder builder(int protocolVersion) {
-        return new Builder(protocolVersion);
+        return new Builder(P0fVersion.of(protocolVersion));
+    }
+
+    /** Which p0f API gave this answer. */
+    public P0fVersion version() {
+        return version;
     }
 
     /** 3 for an answer from p0f's v3 API, 2 for one from the v2 API. */
     public int protocolVersion() {
-        return protocolVersion;
+        return version.number();
     }
 
     public Optional<Instant> firstSeen() {
@@ -245,7 +256,7 @@ public final class Fingerprint {
     @Override
     public boolean equals(Object o) {
         return o instanceof Fingerprint
-            && ((Fingerprint) o).protocolVersion == protocolVersion
+            && ((Fingerprint) o).version == version
             && ((Fingerprint) o).fields().equals(fields());
     }
 
@@ -256,7 +267,7 @@ public final class Fingerprint {
 
     @Override
     public String toString() {
-        return "Fingerprint(v" + protocolVersion + ") " + fields();
+        return "Fingerprint(" + version + ") " + fields();
     }
 
     /**
@@ -264,7 +275,7 @@ public final class Fingerprint {
      * turn them into absence: time or uptime 0, distance outside 0..254, null or empty strings.
      */
     public static final class Builder {
-        private final int protocolVersion;
+        private final P0fVersion version;
         private long firstSeen = ABSENT;
         private long lastSeen = ABSENT;
         private long totalConnections = ABSENT;
@@ -282,11 +293,8 @@ public final class Fingerprint {
         private String linkType;
         private String language;
 
-        private Builder(int protocolVersion) {
-            if (protocolVersion != 2 && protocolVersion != 3) {
-                throw new IllegalArgumentException("p0f protocol version must be 2 or 3, not " + protocolVersion);
-            }
-            this.protocolVersion = protocolVersion;
+        private Builder(P0fVersion version) {
+            this.version = Objects.requireNonNull(version, "version");
         }
 
         public Builder firstSeen(long epochSeconds) {

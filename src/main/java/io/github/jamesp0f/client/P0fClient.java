@@ -10,13 +10,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Lookups never block the caller and never fail with an exception: the returned future always
  * completes normally, with a {@link P0fLookup} that is a match, p0f's "no match" or a typed
  * failure, within the configured timeout (plus the no-match retry delay, when that retry runs).
+ * Made by {@code client.transport.P0fClientFactory}.
  */
 public interface P0fClient extends AutoCloseable {
-
-    /** A client for the protocol version the configuration names. */
-    static P0fClient create(P0fClientConfig config) {
-        return P0fClientFactory.create(config);
-    }
 
     /**
      * Looks up a remote host by address alone: enough for p0f v3. A v2 client, which needs the

@@ -7,44 +7,86 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Every setting of a {@link P0fClient}, checked once when built. Errors name the setting and the
- * value that was wrong.
+ * Every setting of a {@link P0fClient}: the one model that James's XML, the command-line tool and
+ * Java callers fill through the same {@link Builder}, checked once when built. Immutable, with value
+ * equality, so that James's handlers with equal settings can share one client. Each setting is
+ * named as administrators write it (the XML element, {@link Setting#key()}), in errors too.
  */
 public final class P0fClientConfig {
 
-    public static final int DEFAULT_VERSION = 3;
+    /** The settings, by the names administrators write. */
+    public enum Setting {
+        SOCKET_PATH("socketPath"), VERSION("version"), LOCAL_ADDRESS("localAddress"), TIMEOUT("timeout"),
+        CONNECTIONS("connections"), CACHE_TTL("cacheTtl"), CACHE_SIZE("cacheSize"),
+        NO_MATCH_RETRY_DELAY("noMatchRetryDelay"), RETRY_WINDOW("retryWindow");
+
+        private final String key;
+
+        Setting(String key) {
+            this.key = key;
+        }
+
+        /** The name in James's XML, {@code <timeout>}, and in this class's builder. */
+        public String key() {
+            return key;
+        }
+    }
+
+    /** A setting out of range; {@link #problem()} completes a sentence that starts with its name. */
+    public static final class InvalidSettingException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final Setting setting;
+        private final String problem;
+
+        public InvalidSettingException(Setting setting, String problem) {
+            super(setting.key() + " " + problem);
+            this.setting = setting;
+            this.problem = problem;
+        }
+
+        public Setting setting() {
+            return setting;
+        }
+
+        /** e.g. "must be greater than zero, not 0ms". */
+        public String problem() {
+            return problem;
+        }
+    }
+
+    public static final P0fVersion DEFAULT_VERSION = P0fVersion.V3;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
     /** Well under p0f's default of 20 API slots, which other programs may share. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 2;
-    public static final int MAX_CONNECTIONS_LIMIT = 10;
+    public static final int DEFAULT_CONNECTIONS = 2;
+    public static final int MAX_CONNECTIONS = 10;
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
     public static final int DEFAULT_CACHE_SIZE = 10_000;
     /** p0f has often not processed the SYN when a loopback connection is accepted; 20 ms later it has. */
     public static final Duration DEFAULT_NO_MATCH_RETRY_DELAY = Duration.ofMillis(25);
     public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofSeconds(5);
+    /** Longer is a mistake, and would overflow the nanosecond clocks the client counts in. */
+    private static final Duration LONGEST = Duration.ofDays(365);
 
     private final Path socketPath;
-    private final int version;
-    private final InetAddress localAddressOverride;
+    private final P0fVersion version;
+    private final InetAddress localAddress;
     private final Duration timeout;
-    private final int maxConnections;
+    private final int connections;
     private final Duration cacheTtl;
     private final int cacheSize;
     private final Duration noMatchRetryDelay;
     private final Duration retryWindow;
-    private final P0fClientListener listener;
 
     private P0fClientConfig(Builder b) {
         this.socketPath = b.socketPath;
         this.version = b.version;
-        this.localAddressOverride = b.localAddressOverride;
+        this.localAddress = b.localAddress;
         this.timeout = b.timeout;
-        this.maxConnections = b.maxConnections;
+        this.connections = b.connections;
         this.cacheTtl = b.cacheTtl;
         this.cacheSize = b.cacheSize;
         this.noMatchRetryDelay = b.noMatchRetryDelay;
         this.retryWindow = b.retryWindow;
-        this.listener = b.listener;
     }
 
     public static Builder builder(Path socketPath) {
@@ -55,24 +97,23 @@ public final class P0fClientConfig {
         return socketPath;
     }
 
-    /** 3 (default) or 2. */
-    public int version() {
+    public P0fVersion version() {
         return version;
     }
 
     /** v2 only: the mail server's address as clients see it, for servers behind NAT. */
-    public Optional<InetAddress> localAddressOverride() {
-        return Optional.ofNullable(localAddressOverride);
+    public Optional<InetAddress> localAddress() {
+        return Optional.ofNullable(localAddress);
     }
 
-    /** The longest a lookup may take, from the call to the completed future. */
+    /** The longest a lookup may take, from the call to the completed future (plus one NOMATCH retry delay). */
     public Duration timeout() {
         return timeout;
     }
 
     /** How many connections the client keeps open to p0f at most (v3; v2 opens one per lookup). */
-    public int maxConnections() {
-        return maxConnections;
+    public int connections() {
+        return connections;
     }
 
     /** How long a match stays cached; zero turns the cache off. */
@@ -94,54 +135,61 @@ public final class P0fClientConfig {
         return retryWindow;
     }
 
-    public P0fClientListener listener() {
-        return listener;
+    public Builder toBuilder() {
+        return new Builder(socketPath).version(version).localAddress(localAddress).timeout(timeout)
+            .connections(connections).cacheTtl(cacheTtl).cacheSize(cacheSize).noMatchRetryDelay(noMatchRetryDelay)
+            .retryWindow(retryWindow);
     }
 
-    public Builder toBuilder() {
-        return new Builder(socketPath)
-            .version(version)
-            .localAddressOverride(localAddressOverride)
-            .timeout(timeout)
-            .maxConnections(maxConnections)
-            .cacheTtl(cacheTtl)
-            .cacheSize(cacheSize)
-            .noMatchRetryDelay(noMatchRetryDelay)
-            .retryWindow(retryWindow)
-            .listener(listener);
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof P0fClientConfig)) {
+            return false;
+        }
+        P0fClientConfig other = (P0fClientConfig) o;
+        return socketPath.equals(other.socketPath) && version == other.version
+            && Objects.equals(localAddress, other.localAddress) && timeout.equals(other.timeout)
+            && connections == other.connections && cacheTtl.equals(other.cacheTtl) && cacheSize == other.cacheSize
+            && noMatchRetryDelay.equals(other.noMatchRetryDelay) && retryWindow.equals(other.retryWindow);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(socketPath, version, localAddress, timeout, connections, cacheTtl, cacheSize,
+            noMatchRetryDelay, retryWindow);
     }
 
     @Override
     public String toString() {
-        return "p0f v" + version + " socket=" + socketPath + " timeout=" + timeout.toMillis() + "ms connections="
-            + maxConnections + " cacheTtl=" + cacheTtl.toMillis() + "ms cacheSize=" + cacheSize
-            + " noMatchRetryDelay=" + noMatchRetryDelay.toMillis() + "ms retryWindow=" + retryWindow.toMillis() + "ms"
-            + (localAddressOverride == null ? "" : " localAddress=" + localAddressOverride.getHostAddress());
+        return "p0f " + version + " at " + socketPath + " (timeout " + timeout.toMillis() + "ms, connections "
+            + connections + ", cacheTtl " + cacheTtl.toMillis() + "ms, cacheSize " + cacheSize
+            + ", noMatchRetryDelay " + noMatchRetryDelay.toMillis() + "ms, retryWindow " + retryWindow.toMillis() + "ms"
+            + (localAddress == null ? "" : ", localAddress " + localAddress.getHostAddress()) + ")";
     }
 
     public static final class Builder {
         private final Path socketPath;
-        private int version = DEFAULT_VERSION;
-        private InetAddress localAddressOverride;
+        private P0fVersion version = DEFAULT_VERSION;
+        private InetAddress localAddress;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int connections = DEFAULT_CONNECTIONS;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private int cacheSize = DEFAULT_CACHE_SIZE;
         private Duration noMatchRetryDelay = DEFAULT_NO_MATCH_RETRY_DELAY;
         private Duration retryWindow = DEFAULT_RETRY_WINDOW;
-        private P0fClientListener listener = P0fClientListener.NONE;
 
         private Builder(Path socketPath) {
             this.socketPath = Objects.requireNonNull(socketPath, "socketPath");
         }
 
-        public Builder version(int version) {
+        public Builder version(P0fVersion version) {
             this.version = version;
             return this;
         }
 
-        public Builder localAddressOverride(InetAddress address) {
-            this.localAddressOverride = address;
+        /** v2 only (p0f v3 looks hosts up by their address alone); null for none. */
+        public Builder localAddress(InetAddress address) {
+            this.localAddress = address;
             return this;
         }
 
@@ -150,8 +198,8 @@ public final class P0fClientConfig {
             return this;
         }
 
-        public Builder maxConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
+        public Builder connections(int connections) {
+            this.connections = connections;
             return this;
         }
 
@@ -175,43 +223,40 @@ public final class P0fClientConfig {
             return this;
         }
 
-        public Builder listener(P0fClientListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
-        /** @throws IllegalArgumentException naming the setting that is out of range */
+        /** @throws InvalidSettingException naming the setting that is out of range, and its value */
         public P0fClientConfig build() {
             if (socketPath.toString().isEmpty()) {
-                throw new IllegalArgumentException("socket path must not be empty");
+                throw new InvalidSettingException(Setting.SOCKET_PATH, "must not be empty");
             }
-            if (version != 2 && version != 3) {
-                throw new IllegalArgumentException("version must be 2 or 3, not " + version);
+            if (version == null) {
+                throw new InvalidSettingException(Setting.VERSION, "must be set");
             }
-            requirePositive("timeout", timeout);
-            requireNotNegative("cacheTtl", cacheTtl);
-            requireNotNegative("noMatchRetryDelay", noMatchRetryDelay);
-            requirePositive("retryWindow", retryWindow);
-            if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
-                throw new IllegalArgumentException("maxConnections must be between 1 and " + MAX_CONNECTIONS_LIMIT
-                    + " (p0f has only 20 API slots by default), not " + maxConnections);
+            if (localAddress != null && version != P0fVersion.V2) {
+                throw new InvalidSettingException(Setting.LOCAL_ADDRESS, "is only used by p0f v2 (p0f v3 looks hosts "
+                    + "up by their address alone); remove it or set version 2");
+            }
+            requireRange(Setting.TIMEOUT, timeout, false);
+            requireRange(Setting.CACHE_TTL, cacheTtl, true);
+            requireRange(Setting.NO_MATCH_RETRY_DELAY, noMatchRetryDelay, true);
+            requireRange(Setting.RETRY_WINDOW, retryWindow, false);
+            if (connections < 1 || connections > MAX_CONNECTIONS) {
+                throw new InvalidSettingException(Setting.CONNECTIONS, "must be between 1 and " + MAX_CONNECTIONS
+                    + " (p0f has only 20 API slots by default), not " + connections);
             }
             if (cacheSize < 1) {
-                throw new IllegalArgumentException("cacheSize must be at least 1, not " + cacheSize);
+                throw new InvalidSettingException(Setting.CACHE_SIZE, "must be at least 1, not " + cacheSize);
             }
-            Objects.requireNonNull(listener, "listener");
             return new P0fClientConfig(this);
         }
 
-        private static void requirePositive(String name, Duration value) {
-            if (value == null || value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be greater than zero, not " + value);
+        private static void requireRange(Setting setting, Duration value, boolean zeroAllowed) {
+            if (value == null || value.isNegative() || (value.isZero() && !zeroAllowed)) {
+                throw new InvalidSettingException(setting, "must be " + (zeroAllowed ? "zero or more" : "greater than zero")
+                    + ", not " + (value == null ? "unset" : value.toMillis() + "ms"));
             }
-        }
-
-        private static void requireNotNegative(String name, Duration value) {
-            if (value == null || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be zero or more, not " + value);
+            if (value.compareTo(LONGEST) > 0) {
+                throw new InvalidSettingException(setting, "must be at most " + LONGEST.toDays() + " days, not "
+                    + value.toDays() + " days");
             }
         }
     }

@@ -19,7 +19,7 @@ public final class P0fClientStatus {
     }
 
     private final Path socketPath;
-    private final int protocolVersion;
+    private final P0fVersion version;
     private final State state;
     private final Instant since;
     private final String lastError;
@@ -27,10 +27,10 @@ public final class P0fClientStatus {
     private final int lookupsInFlight;
     private final int cacheSize;
 
-    public P0fClientStatus(Path socketPath, int protocolVersion, State state, Instant since, String lastError,
+    public P0fClientStatus(Path socketPath, P0fVersion version, State state, Instant since, String lastError,
                            int openConnections, int lookupsInFlight, int cacheSize) {
         this.socketPath = socketPath;
-        this.protocolVersion = protocolVersion;
+        this.version = version;
         this.state = state;
         this.since = since;
         this.lastError = lastError;
@@ -43,8 +43,8 @@ public final class P0fClientStatus {
         return socketPath;
     }
 
-    public int protocolVersion() {
-        return protocolVersion;
+    public P0fVersion version() {
+        return version;
     }
 
     public State state() {
@@ -74,7 +74,7 @@ public final class P0fClientStatus {
 
     @Override
     public String toString() {
-        return "p0f v" + protocolVersion + " at " + socketPath + ": " + state + " since " + since
+        return "p0f " + version + " at " + socketPath + ": " + state + " since " + since
             + (lastError == null ? "" : " (last error: " + lastError + ")")
             + ", connections " + openConnections + ", in flight " + lookupsInFlight + ", cached " + cacheSize;
     }

@@ -14,7 +14,10 @@ public final class P0fFailure {
         TIMEOUT,
         /** Nothing exists at the socket path. */
         SOCKET_MISSING,
-        /** The socket file exists but nobody listens (p0f exited and left it behind). */
+        /**
+         * connect() was refused: the socket file exists but nobody listens (p0f exited and left it
+         * behind), or the path is not a socket at all (the message says which).
+         */
         CONNECTION_REFUSED,
         /** The socket or its directory is not accessible to this process. */
         PERMISSION_DENIED,

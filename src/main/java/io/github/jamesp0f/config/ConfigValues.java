@@ -1,10 +1,10 @@
 package io.github.jamesp0f.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -18,9 +18,6 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * (for example {@code jdbc><url}), used in messages only.
  */
 public final class ConfigValues {
-
-    /** A duration names its unit; only zero may go without one. */
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
     private ConfigValues() {
     }
@@ -42,32 +39,12 @@ public final class ConfigValues {
         return value.isEmpty() ? defaultValue : parseDuration(name, value.get());
     }
 
-    /**
-     * {@code 500ms}, {@code 2s}, {@code 5m}, {@code 4h}, {@code 36d}, or {@code 0}. A bare number
-     * is refused: 300 is milliseconds to James and seconds to most greylisting guides.
-     */
+    /** As {@link DurationText#parse}, an error naming the element. */
     public static Duration parseDuration(String name, String text) throws ConfigurationException {
-        String trimmed = text.trim().toLowerCase(Locale.ROOT);
-        if (trimmed.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION.matcher(trimmed);
-        if (!m.matches()) {
-            throw new ConfigurationException("<" + name + "> must be a duration with its unit, such as 500ms, 2s, 5m,"
-                + " 4h or 36d (or 0), not '" + text + "'");
-        }
-        long amount = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-            case "s":
-                return Duration.ofSeconds(amount);
-            case "m":
-                return Duration.ofMinutes(amount);
-            case "h":
-                return Duration.ofHours(amount);
-            case "d":
-                return Duration.ofDays(amount);
-            default:
-                return Duration.ofMillis(amount);
+        try {
+            return DurationText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("<" + name + "> " + e.getMessage(), e);
         }
     }
 
@@ -88,6 +65,18 @@ public final class ConfigValues {
             throw new ConfigurationException("<" + name + "> must be between " + min + " and " + max + ", not " + number);
         }
         return OptionalInt.of(number);
+    }
+
+    /** An IP literal only: a host name here would mean a DNS lookup at start-up. */
+    public static InetAddress ipAddress(String element, String text) throws ConfigurationException {
+        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            throw new ConfigurationException("<" + element + "> must be an IP address, not '" + text + "'");
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new ConfigurationException("<" + element + "> must be an IP address, not '" + text + "'", e);
+        }
     }
 
     public static boolean bool(Configuration config, String element, boolean defaultValue) throws ConfigurationException {

@@ -9,10 +9,16 @@ import java.util.List;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 
 import io.github.jamesp0f.client.protocol.Ipv4Mapped;
+import io.github.jamesp0f.config.ConfigValues;
 
 /**
  * A list of networks in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}; a bare address
  * is a single host). IPv4-mapped IPv6 clients ({@code ::ffff:10.1.2.3}) match IPv4 networks.
+ *
+ * <p>Not James's {@code NetMatcher}: in James 3.8.1 and 3.9.0 it reads an IPv6 prefix length as
+ * if it were a byte count's logarithm ({@code 2001:db8::/32} does not contain
+ * {@code 2001:db8:1::5}), and it accepts a bad entry silently ({@code 10.0.0.0/33} becomes
+ * {@code 0.0.0.0/1}, half the Internet), where a mistake here must stop James naming it.
  */
 public final class Networks {
 
@@ -72,7 +78,7 @@ public final class Networks {
         static Network parse(String element, String entry) throws ConfigurationException {
             int slash = entry.indexOf('/');
             String address = slash < 0 ? entry : entry.substring(0, slash);
-            InetAddress parsed = P0fClientSettings.literalAddress(element, address);
+            InetAddress parsed = ConfigValues.ipAddress(element, address);
             int maxBits = parsed instanceof Inet4Address ? 32 : 128;
             int bits = maxBits;
             if (slash >= 0) {

@@ -83,7 +83,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     public void init(Configuration configuration) throws ConfigurationException {
         P0fHandlerConfig parsed = P0fHandlerConfig.parse(configuration, name -> fileSystem.getFile(name));
         this.config = parsed;
-        this.lease = clients.acquire(parsed.clientSettings());
+        this.lease = clients.acquire(parsed.clientConfig());
         LOGGER.info("p0f handler ready: {}", parsed);
     }
 
@@ -102,24 +102,19 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         if (config.neverLookUp().contains(remote.getAddress())) {
             return NO_RESPONSE;
         }
-        CompletableFuture<P0fLookup> lookup = startLookup(remote, session.getLocalAddress());
+        CompletableFuture<P0fLookup> lookup;
+        try {
+            lookup = metrics.timed(lease.client().lookup(remote, session.getLocalAddress()));
+        } catch (RuntimeException e) {
+            // The client never throws by contract; the connection must not pay if one does. A
+            // future that completes exceptionally needs no stage here: SessionFingerprint reads
+            // it as a failure, and InputPause resumes on any completion.
+            lookup = CompletableFuture.completedFuture(
+                P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e));
+        }
         SessionFingerprint.attach(session, lookup);
         InputPause.until(session, lookup);
         return NO_RESPONSE;
-    }
-
-    private CompletableFuture<P0fLookup> startLookup(InetSocketAddress remote, InetSocketAddress local) {
-        // The client promises futures that complete normally; the connection must not pay if it breaks that.
-        try {
-            return metrics.timed(lease.client().lookup(remote, local))
-                .handle((lookup, error) -> lookup != null ? lookup : brokenLookup(error));
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(brokenLookup(e));
-        }
-    }
-
-    private static P0fLookup brokenLookup(Throwable error) {
-        return P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + error);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.github.jamesp0f.smtp;
 
+import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.config.ConfigValues;
+import io.github.jamesp0f.config.P0fClientXml;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +18,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * that a mistake stops James at start-up with the element named.
  *
  * <pre>
- *   (the p0f client elements of {@link P0fClientSettings})
+ *   (the p0f client elements, read by {@link P0fClientXml})
  *   &lt;neverLookUp&gt;10.0.0.0/8, 2001:db8::/32&lt;/neverLookUp&gt;  default: none, every client is looked up
  *   &lt;blockedOperatingSystems&gt;one entry per line&lt;/blockedOperatingSystems&gt;  default: none
  *   &lt;blockedOperatingSystemsFile&gt;file://conf/p0f_blocked_operating_systems&lt;/blockedOperatingSystemsFile&gt;
@@ -33,18 +35,18 @@ public final class P0fHandlerConfig {
         File resolve(String name) throws IOException;
     }
 
-    private final P0fClientSettings clientSettings;
+    private final P0fClientConfig clientConfig;
     private final Networks neverLookUp;
     private final OsBlocklist blocklist;
 
-    private P0fHandlerConfig(P0fClientSettings clientSettings, Networks neverLookUp, OsBlocklist blocklist) {
-        this.clientSettings = clientSettings;
+    private P0fHandlerConfig(P0fClientConfig clientConfig, Networks neverLookUp, OsBlocklist blocklist) {
+        this.clientConfig = clientConfig;
         this.neverLookUp = neverLookUp;
         this.blocklist = blocklist;
     }
 
     public static P0fHandlerConfig parse(Configuration config, FileResolver files) throws ConfigurationException {
-        P0fClientSettings clientSettings = P0fClientSettings.parse(config);
+        P0fClientConfig clientConfig = P0fClientXml.read(config);
         Optional<String> never = ConfigValues.text(config, NEVER_LOOK_UP);
         Networks neverLookUp = never.isPresent() ? Networks.parse(NEVER_LOOK_UP, never.get()) : Networks.none();
         OsBlocklist blocklist = OsBlocklist.empty();
@@ -57,7 +59,7 @@ public final class P0fHandlerConfig {
             blocklist = blocklist.plus(OsBlocklist.parse("<" + BLOCKED_OPERATING_SYSTEMS_FILE + "> " + fileName.get(),
                 readFile(fileName.get(), files)));
         }
-        return new P0fHandlerConfig(clientSettings, neverLookUp, blocklist);
+        return new P0fHandlerConfig(clientConfig, neverLookUp, blocklist);
     }
 
     private static String readFile(String name, FileResolver files) throws ConfigurationException {
@@ -70,8 +72,8 @@ public final class P0fHandlerConfig {
         }
     }
 
-    public P0fClientSettings clientSettings() {
-        return clientSettings;
+    public P0fClientConfig clientConfig() {
+        return clientConfig;
     }
 
     /** Clients in these networks are never looked up: they get no fingerprint and are never blocked. */
@@ -85,6 +87,6 @@ public final class P0fHandlerConfig {
 
     @Override
     public String toString() {
-        return clientSettings + ", neverLookUp [" + neverLookUp + "], " + blocklist.size() + " blocked OS entries";
+        return clientConfig + ", neverLookUp [" + neverLookUp + "], " + blocklist.size() + " blocked OS entries";
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.github.jamesp0f.client.P0fClientStatus;
-import io.github.jamesp0f.smtp.P0fClientSettings;
+import io.github.jamesp0f.client.P0fClientConfig;
 
 /**
  * The JSON body of {@code GET /p0f/status}: the overall health and one entry per p0f client.
@@ -22,7 +22,7 @@ public final class P0fStatusView {
         this.clients = clients;
     }
 
-    public static P0fStatusView of(Map<P0fClientSettings, P0fClientStatus> statuses) {
+    public static P0fStatusView of(Map<P0fClientConfig, P0fClientStatus> statuses) {
         return new P0fStatusView(P0fHealth.of(statuses.values()),
             statuses.entrySet().stream()
                 .map(entry -> new Client(entry.getKey(), entry.getValue()))
@@ -44,11 +44,11 @@ public final class P0fStatusView {
 
     /** One p0f client: where it asks, how it is doing, since when. */
     public static final class Client {
-        private final P0fClientSettings settings;
+        private final P0fClientConfig config;
         private final P0fClientStatus status;
 
-        private Client(P0fClientSettings settings, P0fClientStatus status) {
-            this.settings = settings;
+        private Client(P0fClientConfig config, P0fClientStatus status) {
+            this.config = config;
             this.status = status;
         }
 
@@ -57,7 +57,7 @@ public final class P0fStatusView {
         }
 
         public int getVersion() {
-            return status.protocolVersion();
+            return status.version().number();
         }
 
         public String getState() {
@@ -86,7 +86,7 @@ public final class P0fStatusView {
         }
 
         public long getTimeoutMillis() {
-            return settings.timeout().toMillis();
+            return config.timeout().toMillis();
         }
     }
 }

@@ -24,6 +24,7 @@ import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 import io.github.jamesp0f.testing.CraftedSyn;
 import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.RealP0f;
@@ -65,7 +66,7 @@ public class LookupBenchmark {
                 .linkType("Ethernet or modem").build());
             socket = fakeP0f.socketPath();
         }
-        client = P0fClient.create(P0fClientConfig.builder(socket).cacheTtl(Duration.ZERO)
+        client = P0fClientFactory.create(P0fClientConfig.builder(socket).cacheTtl(Duration.ZERO)
             .noMatchRetryDelay(Duration.ZERO).build());
         P0fLookup first = client.lookup(address).join();
         if (!first.isMatch()) {

@@ -82,7 +82,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = check();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " in time");
+        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
     }
 
     @Test
@@ -105,9 +105,21 @@ class P0fToolFakeP0fTest {
         ToolRun run = check();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " in time");
+        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         assertOneLine(run);
+    }
+
+    @Test
+    void timeoutsTakeAUnitLikeTheXml() {
+        fake.neverAnswering();
+
+        ToolRun run = ToolRun.of("query", "--socket", fake.socketPath().toString(), "192.0.2.1", "--timeout", "250ms");
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
+        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 250 ms");
+        fake.answeringNoMatch();
+        assertThat(ToolRun.of("check", "--socket", fake.socketPath().toString(), "--timeout", "1s").exitCode).isZero();
     }
 
     @Test

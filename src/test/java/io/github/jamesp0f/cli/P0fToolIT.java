@@ -18,6 +18,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import io.github.jamesp0f.testing.CraftedSyn;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.StaleSocket;
 
 /** The packaged jar's tool against a real p0f sniffing loopback, run the way administrators run it. */
 class P0fToolIT {
@@ -96,8 +97,8 @@ class P0fToolIT {
         }
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(3);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + P0F.socketPath() + " in time: p0f is stalled "
-            + "or all its API slots are taken");
+        assertThat(run.err).startsWith("james-p0f: no answer from " + P0F.socketPath() + " within 300 ms: p0f is "
+            + "stalled or all its API slots are taken");
         assertThat(run.err.trim()).doesNotContain("\n");
         // The tool gave up on a query p0f had not accepted yet: p0f must survive answering it.
         Thread.sleep(300);
@@ -107,11 +108,7 @@ class P0fToolIT {
 
     @Test
     void checkOfAStaleSocketSaysConnectionRefused() throws Exception {
-        Path stale = dir.resolve("p0f.sock");
-        try (AFUNIXServerSocket server = AFUNIXServerSocket.newInstance()) {
-            server.setDeleteOnClose(false);
-            server.bind(AFUNIXSocketAddress.of(stale));
-        }
+        Path stale = StaleSocket.at(dir.resolve("p0f.sock"));
 
         JarRun run = JarRun.of("check", "--socket", stale.toString());
 

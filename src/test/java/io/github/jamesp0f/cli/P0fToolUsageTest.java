@@ -43,10 +43,10 @@ class P0fToolUsageTest {
         "query --socket /run/p0f.sock --colour 192.0.2.1 | unknown option --colour for query",
         "query --socket /run/p0f.sock mail.example.com | ADDRESS \"mail.example.com\" is not an IP address",
         "query --socket /run/p0f.sock 192.0.2.256 | 256 is over 255",
-        "query --socket /run/p0f.sock 192.0.2.1 --timeout 0 | --timeout must be between 1 and 600000, not 0",
-        "query --socket /run/p0f.sock 192.0.2.1 --timeout -5 | --timeout must be between 1 and 600000, not -5",
-        "query --socket /run/p0f.sock 192.0.2.1 --timeout soon | --timeout must be a whole number, not \"soon\"",
-        "query --socket /run/p0f.sock 192.0.2.1 --version 4 | --version must be 2 (p0f -Q) or 3 (p0f -s), not \"4\"",
+        "query --socket /run/p0f.sock 192.0.2.1 --timeout 0 | --timeout must be greater than zero, not 0ms",
+        "query --socket /run/p0f.sock 192.0.2.1 --timeout -5 | --timeout must be a duration such as 500ms or 2s (a bare number is milliseconds), not '-5'",
+        "query --socket /run/p0f.sock 192.0.2.1 --timeout soon | --timeout must be a duration such as 500ms or 2s",
+        "query --socket /run/p0f.sock 192.0.2.1 --version 4 | --version must be 3 (p0f 3.x, p0f -s) or 2 (p0f 2.0.x, p0f -Q), not \"4\"",
         "query --socket /run/p0f.sock 192.0.2.1 --version 2 | p0f v2 looks up whole connections",
         "query --socket /run/p0f.sock 192.0.2.1 --local-address 192.0.2.9 | --local-address is for --version 2 only",
         "query --socket /run/p0f.sock 192.0.2.1:99999 --version 2 --local-address 192.0.2.9:25 | the port must be a number from 1 to 65535",
@@ -54,11 +54,12 @@ class P0fToolUsageTest {
         "query --socket= 192.0.2.1 | --socket must not be empty",
         "query --json=yes --socket /run/p0f.sock 192.0.2.1 | --json takes no value",
         "query --socket a --socket b 192.0.2.1 | --socket is given twice",
+        "query --socket /run/p0f.sock 192.0.2.1 --timeout 400d | --timeout must be at most 365 days",
         "check --socket /run/p0f.sock extra | unexpected argument \"extra\" for check",
         "bench --socket /run/p0f.sock --address 192.0.2.1 | bench needs --lookups",
         "bench --socket /run/p0f.sock --lookups 10 | bench needs --address",
         "bench --socket /run/p0f.sock --address 192.0.2.1 --lookups 10 --concurrency 0 | --concurrency must be between 1 and 1024, not 0",
-        "bench --socket /run/p0f.sock --address 192.0.2.1 --lookups 10 --connections 11 | --connections must be between 1 and 10, not 11",
+        "bench --socket /run/p0f.sock --address 192.0.2.1 --lookups 10 --connections 11 | --connections must be between 1 and 10",
     })
     void wrongCommandLineIsOneLineNamingTheProblem(String commandLine, String expected) {
         ToolRun run = ToolRun.of(commandLine.trim().split(" +"));

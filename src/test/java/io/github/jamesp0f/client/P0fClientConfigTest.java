@@ -3,13 +3,15 @@ package io.github.jamesp0f.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.jamesp0f.client.transport.V2P0fClient;
-import io.github.jamesp0f.client.transport.V3P0fClient;
+import io.github.jamesp0f.client.P0fClientConfig.InvalidSettingException;
+import io.github.jamesp0f.client.P0fClientConfig.Setting;
+import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /** Bad settings are refused when the configuration is built, naming the setting and the value. */
 class P0fClientConfigTest {
@@ -17,38 +19,58 @@ class P0fClientConfigTest {
     private static final Path SOCKET = Path.of("/run/p0f/p0f.sock");
 
     @Test
-    void badSettingsNameWhatWasWrong() {
-        assertRefused(P0fClientConfig.builder(SOCKET).timeout(Duration.ZERO), "timeout must be greater than zero");
-        assertRefused(P0fClientConfig.builder(SOCKET).timeout(Duration.ofMillis(-1)), "timeout");
-        assertRefused(P0fClientConfig.builder(SOCKET).timeout(null), "timeout");
-        assertRefused(P0fClientConfig.builder(SOCKET).version(4), "version must be 2 or 3, not 4");
-        assertRefused(P0fClientConfig.builder(SOCKET).maxConnections(0), "maxConnections");
-        assertRefused(P0fClientConfig.builder(SOCKET).maxConnections(11), "maxConnections");
-        assertRefused(P0fClientConfig.builder(SOCKET).cacheSize(0), "cacheSize");
-        assertRefused(P0fClientConfig.builder(SOCKET).cacheTtl(Duration.ofSeconds(-1)), "cacheTtl");
-        assertRefused(P0fClientConfig.builder(SOCKET).retryWindow(Duration.ZERO), "retryWindow");
-        assertRefused(P0fClientConfig.builder(Path.of("")), "socket path");
+    void badSettingsNameWhatWasWrong() throws Exception {
+        assertRefused(P0fClientConfig.builder(SOCKET).timeout(Duration.ZERO), Setting.TIMEOUT,
+            "timeout must be greater than zero, not 0ms");
+        assertRefused(P0fClientConfig.builder(SOCKET).timeout(Duration.ofMillis(-1)), Setting.TIMEOUT, "timeout");
+        assertRefused(P0fClientConfig.builder(SOCKET).timeout(null), Setting.TIMEOUT, "timeout");
+        assertRefused(P0fClientConfig.builder(SOCKET).timeout(Duration.ofDays(400)), Setting.TIMEOUT, "at most 365 days");
+        assertRefused(P0fClientConfig.builder(SOCKET).connections(0), Setting.CONNECTIONS, "connections");
+        assertRefused(P0fClientConfig.builder(SOCKET).connections(11), Setting.CONNECTIONS,
+            "connections must be between 1 and 10");
+        assertRefused(P0fClientConfig.builder(SOCKET).cacheSize(0), Setting.CACHE_SIZE, "cacheSize");
+        assertRefused(P0fClientConfig.builder(SOCKET).cacheTtl(Duration.ofSeconds(-1)), Setting.CACHE_TTL, "cacheTtl");
+        assertRefused(P0fClientConfig.builder(SOCKET).retryWindow(Duration.ZERO), Setting.RETRY_WINDOW, "retryWindow");
+        assertRefused(P0fClientConfig.builder(Path.of("")), Setting.SOCKET_PATH, "socketPath must not be empty");
+        assertRefused(P0fClientConfig.builder(SOCKET).localAddress(InetAddress.getByName("192.0.2.25")),
+            Setting.LOCAL_ADDRESS, "localAddress is only used by p0f v2");
+    }
+
+    @Test
+    void theVersionIsOneOfTwo() {
+        assertThat(P0fVersion.parse(" 2 ")).isEqualTo(P0fVersion.V2);
+        assertThat(P0fVersion.of(3)).isEqualTo(P0fVersion.V3);
+        assertThatThrownBy(() -> P0fVersion.parse("4")).hasMessage(
+            "must be 3 (p0f 3.x, p0f -s) or 2 (p0f 2.0.x, p0f -Q), not \"4\"");
+        assertThatThrownBy(() -> P0fVersion.of(1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(P0fVersion.find(5)).isEmpty();
+    }
+
+    @Test
+    void equalSettingsAreEqualConfigurations() throws Exception {
+        P0fClientConfig a = P0fClientConfig.builder(SOCKET).version(P0fVersion.V2)
+            .localAddress(InetAddress.getByName("192.0.2.25")).timeout(Duration.ofSeconds(1)).build();
+        P0fClientConfig b = P0fClientConfig.builder(Path.of("/run/p0f/p0f.sock")).version(P0fVersion.V2)
+            .localAddress(InetAddress.getByName("192.0.2.25")).timeout(Duration.ofMillis(1000)).build();
+
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a.toBuilder().build()).isEqualTo(a);
+        assertThat(a.toBuilder().cacheSize(5).build()).isNotEqualTo(a);
+        assertThat(a.toBuilder().connections(3).build()).isNotEqualTo(a);
     }
 
     @Test
     void factoryPicksTheProtocolVersion() {
-        try (P0fClient v3 = P0fClient.create(P0fClientConfig.builder(SOCKET).build());
-             P0fClient v2 = P0fClient.create(P0fClientConfig.builder(SOCKET).version(2).build())) {
-            assertThat(v3).isInstanceOf(V3P0fClient.class);
-            assertThat(v2).isInstanceOf(V2P0fClient.class);
+        try (P0fClient v3 = P0fClientFactory.create(P0fClientConfig.builder(SOCKET).build());
+             P0fClient v2 = P0fClientFactory.create(P0fClientConfig.builder(SOCKET).version(P0fVersion.V2).build())) {
+            assertThat(v3.status().version()).isEqualTo(P0fVersion.V3);
+            assertThat(v2.status().version()).isEqualTo(P0fVersion.V2);
             assertThat(v3.status().state()).isEqualTo(P0fClientStatus.State.IDLE);
         }
     }
 
-    @Test
-    void clientsRefuseTheOtherVersionsConfiguration() {
-        assertThatThrownBy(() -> new V3P0fClient(P0fClientConfig.builder(SOCKET).version(2).build()))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("v2");
-        assertThatThrownBy(() -> new V2P0fClient(P0fClientConfig.builder(SOCKET).build()))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("v3");
-    }
-
-    private static void assertRefused(P0fClientConfig.Builder builder, String message) {
-        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    private static void assertRefused(P0fClientConfig.Builder builder, Setting setting, String message) {
+        assertThatThrownBy(builder::build).isInstanceOf(InvalidSettingException.class).hasMessageContaining(message)
+            .satisfies(e -> assertThat(((InvalidSettingException) e).setting()).isEqualTo(setting));
     }
 }

@@ -46,7 +46,7 @@ class P0fConnectHandlerTest {
     void setUp() {
         metricFactory = new RecordingMetricFactory();
         created = new ArrayList<>();
-        clients = new P0fClients(new P0fMetrics(metricFactory), config -> {
+        clients = new P0fClients(new P0fMetrics(metricFactory), (config, listener) -> {
             FakeP0fClient client = new FakeP0fClient(config);
             created.add(client);
             return client;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fVersion;
 
 class P0fHandlerConfigTest {
 
@@ -35,11 +36,11 @@ class P0fHandlerConfigTest {
     @Test
     void defaults() throws Exception {
         P0fHandlerConfig config = parse();
-        P0fClientConfig client = config.clientSettings().toClientConfig(io.github.jamesp0f.client.P0fClientListener.NONE);
+        P0fClientConfig client = config.clientConfig();
 
-        assertThat(client.version()).isEqualTo(3);
+        assertThat(client.version()).isEqualTo(P0fVersion.V3);
         assertThat(client.timeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(client.maxConnections()).isEqualTo(2);
+        assertThat(client.connections()).isEqualTo(2);
         assertThat(client.cacheTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(client.noMatchRetryDelay()).isEqualTo(Duration.ofMillis(25));
         assertThat(config.neverLookUp().isEmpty()).isTrue();
@@ -50,12 +51,12 @@ class P0fHandlerConfigTest {
     void readsEveryElement() throws Exception {
         P0fClientConfig client = parse("version", "2", "localAddress", "192.0.2.25", "timeout", "2s",
             "connections", "4", "cacheTtl", "5m", "noMatchRetryDelay", "0")
-            .clientSettings().toClientConfig(io.github.jamesp0f.client.P0fClientListener.NONE);
+            .clientConfig();
 
-        assertThat(client.version()).isEqualTo(2);
-        assertThat(client.localAddressOverride()).contains(InetAddress.getByName("192.0.2.25"));
+        assertThat(client.version()).isEqualTo(P0fVersion.V2);
+        assertThat(client.localAddress()).contains(InetAddress.getByName("192.0.2.25"));
         assertThat(client.timeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(client.maxConnections()).isEqualTo(4);
+        assertThat(client.connections()).isEqualTo(4);
         assertThat(client.cacheTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(client.noMatchRetryDelay()).isZero();
     }

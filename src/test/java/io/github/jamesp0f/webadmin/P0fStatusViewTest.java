@@ -1,6 +1,7 @@
 package io.github.jamesp0f.webadmin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Paths;
@@ -10,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.healthcheck.Result;
 import org.apache.james.core.healthcheck.ResultStatus;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
@@ -21,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.jamesp0f.client.P0fClient;
+import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fClientStatus.State;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.P0fVersion;
 import io.github.jamesp0f.metrics.P0fMetrics;
-import io.github.jamesp0f.smtp.P0fClientSettings;
 import io.github.jamesp0f.smtp.P0fClients;
 import reactor.core.publisher.Mono;
 
@@ -36,7 +36,7 @@ class P0fStatusViewTest {
 
     @Test
     void connectedClientsAreHealthyAndRenderEveryField() throws Exception {
-        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
         statuses.put(settings("/run/p0f/p0f.sock"), status("/run/p0f/p0f.sock", State.CONNECTED, null));
 
         String json = new JsonTransformer().render(P0fStatusView.of(statuses));
@@ -48,7 +48,7 @@ class P0fStatusViewTest {
 
     @Test
     void aClientThatCannotReachP0fMakesTheExtensionDegradedNotUnhealthy() {
-        Map<P0fClientSettings, P0fClientStatus> statuses = new LinkedHashMap<>();
+        Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
         statuses.put(settings("/run/p0f/p0f.sock"), status("/run/p0f/p0f.sock", State.CONNECTED, null));
         statuses.put(settings("/run/p0f/other.sock"),
             status("/run/p0f/other.sock", State.BACKING_OFF, "SOCKET_MISSING: no socket at /run/p0f/other.sock"));
@@ -73,7 +73,8 @@ class P0fStatusViewTest {
     @Test
     void healthCheckSaysDegradedWithTheCause() {
         P0fClientStatus backingOff = status("/run/p0f/p0f.sock", State.BACKING_OFF, "CONNECTION_REFUSED: nobody listens");
-        P0fClients clients = new P0fClients(new P0fMetrics(new RecordingMetricFactory()), config -> reporting(backingOff));
+        P0fClients clients = new P0fClients(new P0fMetrics(new RecordingMetricFactory()),
+            (config, listener) -> reporting(backingOff));
 
         Result result;
         try (P0fClients.Lease lease = clients.acquire(settings("/run/p0f/p0f.sock"))) {
@@ -86,7 +87,7 @@ class P0fStatusViewTest {
     }
 
     private static P0fClientStatus status(String socket, State state, String lastError) {
-        return new P0fClientStatus(Paths.get(socket), 3, state, SINCE, lastError, 1, 2, 3);
+        return new P0fClientStatus(Paths.get(socket), P0fVersion.V3, state, SINCE, lastError, 1, 2, 3);
     }
 
     /** A client that only reports {@code status}: the health check reads nothing else. */
@@ -113,13 +114,7 @@ class P0fStatusViewTest {
         };
     }
 
-    private static P0fClientSettings settings(String socket) {
-        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
-        config.addProperty(P0fClientSettings.SOCKET_PATH, socket);
-        try {
-            return P0fClientSettings.parse(config);
-        } catch (ConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
+    private static P0fClientConfig settings(String socket) {
+        return P0fClientConfig.builder(Paths.get(socket)).build();
     }
 }

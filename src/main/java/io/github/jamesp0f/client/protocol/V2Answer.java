@@ -1,7 +1,8 @@
 package io.github.jamesp0f.client.protocol;
 
 import io.github.jamesp0f.client.Fingerprint;
-import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 
 /** Every field of a p0f 2 answer, as sent; {@link #toLookup()} keeps what {@link Fingerprint} holds. */
@@ -91,7 +92,7 @@ public final class V2Answer {
     public P0fLookup toLookup() {
         switch (type) {
             case V2Codec.TYPE_OK:
-                return P0fLookup.match(Fingerprint.builder(2)
+                return P0fLookup.match(Fingerprint.builder(P0fVersion.V2)
                     .osName(genre)
                     .osFlavor(detail)
                     .distance(distance)
@@ -101,7 +102,7 @@ public final class V2Answer {
             case V2Codec.TYPE_NOMATCH:
                 return P0fLookup.noMatch();
             default:
-                return P0fLookup.failed(P0fFailure.Kind.BAD_QUERY, "p0f v2 answered BADQUERY");
+                return P0fLookup.failed(FailureWords.BAD_QUERY);
         }
     }
 }

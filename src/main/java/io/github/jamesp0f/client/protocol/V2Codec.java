@@ -65,11 +65,11 @@ public final class V2Codec {
                 + ", expected 0 (OK), 1 (BADQUERY) or 2 (NOMATCH)");
         }
         return new V2Answer(type,
-            LabelCache.forThisThread().read(b, 9, 20),
-            LabelCache.forThisThread().read(b, 29, 40),
+            WireText.field(b, 9, 20),
+            WireText.field(b, 29, 40),
             b.get(69),
-            LabelCache.forThisThread().read(b, 70, 30),
-            LabelCache.forThisThread().read(b, 100, 30),
+            WireText.field(b, 70, 30),
+            WireText.field(b, 100, 30),
             b.get(130) & 0xff,
             b.get(131) & 0xff,
             b.get(132) & 0xff,

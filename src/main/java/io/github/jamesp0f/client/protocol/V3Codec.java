@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import io.github.jamesp0f.client.Fingerprint;
-import io.github.jamesp0f.client.P0fFailure;
+import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 
 /**
@@ -84,7 +85,7 @@ public final class V3Codec {
             case STATUS_NOMATCH:
                 return P0fLookup.noMatch();
             case STATUS_BADQUERY:
-                return P0fLookup.failed(P0fFailure.Kind.BAD_QUERY, "p0f answered BADQUERY");
+                return P0fLookup.failed(FailureWords.BAD_QUERY);
             default:
                 throw new P0fProtocolException("p0f v3 answer has unknown status " + WireText.hex(status)
                     + ", expected BADQUERY 0x00, OK 0x10 or NOMATCH 0x20");
@@ -92,8 +93,7 @@ public final class V3Codec {
     }
 
     private static Fingerprint fingerprint(ByteBuffer b, int at) {
-        LabelCache labels = LabelCache.forThisThread();
-        return Fingerprint.builder(3)
+        return Fingerprint.builder(P0fVersion.V3)
             .firstSeen(unsigned(b.getInt(at + 8)))
             .lastSeen(unsigned(b.getInt(at + 12)))
             .totalConnections(unsigned(b.getInt(at + 16)))
@@ -105,12 +105,12 @@ public final class V3Codec {
             .distance(b.getShort(at + 36))
             .badSoftware(b.get(at + 38) & 0xff)
             .osMatchQuality(b.get(at + 39) & 0xff)
-            .osName(labels.read(b, at + 40, STRING_SIZE))
-            .osFlavor(labels.read(b, at + 72, STRING_SIZE))
-            .httpName(labels.read(b, at + 104, STRING_SIZE))
-            .httpFlavor(labels.read(b, at + 136, STRING_SIZE))
-            .linkType(labels.read(b, at + 168, STRING_SIZE))
-            .language(labels.read(b, at + 200, STRING_SIZE))
+            .osName(WireText.field(b, at + 40, STRING_SIZE))
+            .osFlavor(WireText.field(b, at + 72, STRING_SIZE))
+            .httpName(WireText.field(b, at + 104, STRING_SIZE))
+            .httpFlavor(WireText.field(b, at + 136, STRING_SIZE))
+            .linkType(WireText.field(b, at + 168, STRING_SIZE))
+            .language(WireText.field(b, at + 200, STRING_SIZE))
             .build();
     }
 

@@ -1,14 +1,17 @@
 package io.github.jamesp0f.client.transport;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
@@ -18,24 +21,28 @@ import io.github.jamesp0f.client.P0fLookup;
 /**
  * What the v3 and v2 clients share: answers known without asking p0f (closed, cached, backing
  * off), completing each lookup exactly once and telling the listener, the NOMATCH retry, the
- * timer thread.
+ * back-off, and the timer thread (timeouts, retries). Lookups complete on whichever thread
+ * settles them first ({@link PendingLookup#settle()}): a connection's, the timer, or the caller's.
  */
 final class ClientCore {
 
-    final P0fClientConfig config;
-    final long timeoutNanos;
-    final ClientState state;
-    final MatchCache cache;
-    final ScheduledThreadPoolExecutor timer;
+    private final P0fClientConfig config;
+    private final long timeoutNanos;
+    private final ClientState state;
+    private final MatchCache cache;
+    private final ScheduledThreadPoolExecutor timer;
 
     private final long noMatchRetryNanos;
     private final P0fClientListener listener;
+    /** Every time the client keeps (deadlines, cache, back-off) is on this clock. */
+    private final Ticker ticker;
 
-    ClientCore(P0fClientConfig config, Ticker ticker, String threadName) {
+    ClientCore(P0fClientConfig config, P0fClientListener listener, Ticker ticker, String threadName) {
         this.config = config;
         this.timeoutNanos = config.timeout().toNanos();
         this.noMatchRetryNanos = config.noMatchRetryDelay().toNanos();
-        this.listener = config.listener();
+        this.listener = listener;
+        this.ticker = ticker;
         this.state = new ClientState(config.retryWindow().toNanos(), ticker, listener);
         this.cache = new MatchCache(config.cacheTtl().toNanos(), config.cacheSize(), ticker);
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(threadName));
@@ -56,6 +63,52 @@ final class ClientCore {
             return completed(cached, startNanos);
         }
         return closedOrBackingOff == null ? null : completed(P0fLookup.failed(closedOrBackingOff), startNanos);
+    }
+
+    long now() {
+        return ticker.nanoTime();
+    }
+
+    P0fClientConfig config() {
+        return config;
+    }
+
+    Path socketPath() {
+        return config.socketPath();
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    boolean isClosed() {
+        return state.state() == P0fClientStatus.State.CLOSED;
+    }
+
+    /** Why lookups fail fast right now (closed, backing off), or null when they may go to p0f. */
+    P0fFailure failFast() {
+        return state.failFast();
+    }
+
+    /** p0f failed: lookups fail fast for the retry window. */
+    void backOff(P0fFailure failure) {
+        state.failed(failure);
+    }
+
+    /** Runs {@code task} on the timer after {@code delayNanos}; false if the client is closed. */
+    boolean schedule(Runnable task, long delayNanos) {
+        try {
+            timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException closed) {
+            return false;
+        }
+    }
+
+    /** A lookup of {@code address} starting now, due within the timeout. */
+    PendingLookup newLookup(InetAddress address) {
+        long start = ticker.nanoTime();
+        return new PendingLookup(address, new CompletableFuture<>(), start, start + timeoutNanos, false);
     }
 
     CompletableFuture<P0fLookup> completed(P0fLookup result, long startNanos) {
@@ -85,31 +138,38 @@ final class ClientCore {
         finish(p, P0fLookup.failed(failure));
     }
 
-    /** p0f answered {@code p}: a first NOMATCH is asked once more, later, through {@code resubmit}. */
+    /**
+     * p0f answered {@code p}: a first NOMATCH is asked once more, {@code noMatchRetryDelay} later,
+     * through {@code resubmit}, due by {@code p}'s deadline plus that delay.
+     */
     void answered(PendingLookup p, P0fLookup result, Consumer<PendingLookup> resubmit) {
         state.answered();
         if (p.isDone()) {
             return;
         }
         if (result.status() == P0fLookup.Status.NO_MATCH && !p.retry && noMatchRetryNanos > 0) {
-            try {
-                timer.schedule(() -> resubmit.accept(new PendingLookup(p.address, p.future, p.startNanos,
-                    System.nanoTime() + timeoutNanos, true)), noMatchRetryNanos, TimeUnit.NANOSECONDS);
+            PendingLookup retry = p.retry(noMatchRetryNanos);
+            if (schedule(() -> resubmit.accept(retry), noMatchRetryNanos)) {
                 return;
-            } catch (RuntimeException closing) {
-                // The timer is shut down: the client is closing, the first answer will do.
             }
+            // The timer is shut down: the client is closing, the first answer will do.
         }
         finish(p, result);
     }
 
-    P0fFailure timeoutFailure() {
-        return new P0fFailure(P0fFailure.Kind.TIMEOUT, "p0f at " + config.socketPath() + " did not answer within "
-            + config.timeout().toMillis() + " ms");
+    /** The lookups' deadlines passed: they fail TIMEOUT, and p0f is given a rest. */
+    void timedOut(List<PendingLookup> expired) {
+        P0fFailure failure = FailureWords.timeout(config.socketPath(), config.timeout());
+        backOff(failure);
+        for (PendingLookup p : expired) {
+            fail(p, failure);
+        }
     }
 
-    P0fFailure closedFailure() {
-        return new P0fFailure(P0fFailure.Kind.CLOSED, "the p0f client is closed");
+    /** p0f failed {@code p}: it fails, and p0f is given a rest. */
+    void failAndBackOff(PendingLookup p, P0fFailure failure) {
+        backOff(failure);
+        fail(p, failure);
     }
 
     P0fClientStatus status(int openConnections, int lookupsInFlight) {
@@ -128,7 +188,7 @@ final class ClientCore {
 
     private void report(P0fLookup result, long startNanos) {
         try {
-            listener.lookupCompleted(result, System.nanoTime() - startNanos);
+            listener.lookupCompleted(result, ticker.nanoTime() - startNanos);
         } catch (RuntimeException e) {
             // A listener must not break the client; its own bug stays its own.
         }

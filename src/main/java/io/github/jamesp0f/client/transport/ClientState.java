@@ -2,6 +2,7 @@ package io.github.jamesp0f.client.transport;
 
 import java.time.Instant;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus.State;
 import io.github.jamesp0f.client.P0fFailure;
@@ -10,7 +11,8 @@ import io.github.jamesp0f.client.P0fFailure;
  * The client's health and its back-off. After p0f fails (no socket, refused, denied, silent,
  * hung up), lookups fail fast without touching the socket until the retry window passes; then
  * lookups try again, and the first answer from p0f ends the back-off. Each change of state is
- * told to the listener once.
+ * told to the listener once. Changes are made under this object's lock, so that two threads
+ * never tell the same change; every lookup reads the fields without it (they are volatile).
  */
 final class ClientState {
 
@@ -20,7 +22,7 @@ final class ClientState {
 
     private volatile State state = State.IDLE;
     private volatile Instant since = Instant.now();
-    private volatile String lastError;
+    /** The last failure; stays after the back-off ends, for the status page. */
     private volatile P0fFailure cause;
     private volatile long retryAtNanos;
 
@@ -39,19 +41,18 @@ final class ClientState {
     }
 
     String lastError() {
-        return lastError;
+        P0fFailure c = cause;
+        return c == null ? null : c.toString();
     }
 
     /** Why lookups fail fast right now, or null when they may go to p0f. */
     P0fFailure failFast() {
         State s = state;
         if (s == State.CLOSED) {
-            return new P0fFailure(P0fFailure.Kind.CLOSED, "the p0f client is closed");
+            return FailureWords.CLOSED;
         }
         if (s == State.BACKING_OFF && ticker.nanoTime() - retryAtNanos < 0) {
-            P0fFailure c = cause;
-            return new P0fFailure(P0fFailure.Kind.BACKING_OFF, "not asking p0f until its retry window passes; last failure: "
-                + (c == null ? lastError : c.toString()));
+            return FailureWords.backingOff(cause);
         }
         return null;
     }
@@ -70,7 +71,6 @@ final class ClientState {
                 return;
             }
             cause = failure;
-            lastError = failure.toString();
             retryAtNanos = ticker.nanoTime() + retryWindowNanos;
         }
         if (state != State.BACKING_OFF) {

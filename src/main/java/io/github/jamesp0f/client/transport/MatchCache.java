@@ -10,7 +10,8 @@ import io.github.jamesp0f.client.protocol.Ipv4Mapped;
 /**
  * Recent MATCH answers by remote address, least recently used dropped first, each kept for the
  * configured time to live. A TTL of zero makes every call a no-op. Only matches are kept: a
- * NOMATCH may turn into a match a moment later, when p0f has processed the SYN.
+ * NOMATCH may turn into a match a moment later, when p0f has processed the SYN. Every access
+ * holds the map's lock (an access-ordered map changes even when read), briefly.
  */
 final class MatchCache {
 

@@ -15,9 +15,9 @@ final class PendingLookup {
 
     final InetAddress address;
     final CompletableFuture<P0fLookup> future;
-    /** When the caller asked ({@link System#nanoTime()}), for the elapsed time reported. */
+    /** When the caller asked (the client's {@link Ticker}), for the elapsed time reported. */
     final long startNanos;
-    /** When this attempt times out ({@link System#nanoTime()}). */
+    /** When this attempt times out (the client's {@link Ticker}). */
     final long deadlineNanos;
     /** True for the second attempt after a NOMATCH: there is no third. */
     final boolean retry;
@@ -29,6 +29,15 @@ final class PendingLookup {
         this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
         this.retry = retry;
+    }
+
+    /**
+     * The second attempt after a NOMATCH, asked {@code delayNanos} later. Its deadline is this
+     * one's moved by the same delay, never a fresh timeout: a lookup completes within timeout +
+     * retry delay from the call, whenever the first answer came.
+     */
+    PendingLookup retry(long delayNanos) {
+        return new PendingLookup(address, future, startNanos, deadlineNanos + delayNanos, true);
     }
 
     private static final AtomicIntegerFieldUpdater<PendingLookup> SETTLED =

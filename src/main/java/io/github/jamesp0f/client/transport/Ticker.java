@@ -1,7 +1,7 @@
 package io.github.jamesp0f.client.transport;
 
 /** A source of nanosecond time, so that tests can move the cache's and back-off's clock by hand. */
-public interface Ticker {
+interface Ticker {
 
     Ticker SYSTEM = System::nanoTime;
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
+import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
@@ -32,7 +35,7 @@ import io.github.jamesp0f.client.protocol.V2Codec;
  * a time anyway. The query names the whole connection; the local address is replaced by the
  * configured override for servers behind NAT. IPv4 only.
  */
-public final class V2P0fClient implements P0fClient {
+final class V2P0fClient implements P0fClient {
 
     /** Lookups waiting for the worker at most; beyond, OVERLOADED. */
     static final int MAX_QUEUED = 64;
@@ -44,46 +47,44 @@ public final class V2P0fClient implements P0fClient {
     private final Set<PendingLookup> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger ids = new AtomicInteger();
 
-    public V2P0fClient(P0fClientConfig config) {
-        this(config, Ticker.SYSTEM);
+    V2P0fClient(P0fClientConfig config, P0fClientListener listener) {
+        this(config, listener, Ticker.SYSTEM);
     }
 
-    public V2P0fClient(P0fClientConfig config, Ticker ticker) {
-        if (config.version() != 2) {
-            throw new IllegalArgumentException("V2P0fClient speaks p0f v2, the configuration asks for v" + config.version());
-        }
+    /** For tests: a hand-moved clock for the cache and back-off. */
+    V2P0fClient(P0fClientConfig config, P0fClientListener listener, Ticker ticker) {
         NativeWarmUp.once();
-        this.core = new ClientCore(config, ticker, "p0f-v2-timer");
+        this.core = new ClientCore(config, listener, ticker, "p0f-v2-timer");
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
             ClientCore.daemonThreads("p0f-v2"));
     }
 
     @Override
     public CompletableFuture<P0fLookup> lookup(InetAddress remote) {
-        return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY,
-            "p0f v2 looks up whole connections: give the remote and local address and port"), System.nanoTime());
+        return core.completed(P0fLookup.failed(FailureWords.unsupported(
+            "p0f v2 looks up whole connections: give the remote and local address and port")), core.now());
     }
 
     @Override
     public CompletableFuture<P0fLookup> lookup(InetSocketAddress remote, InetSocketAddress local) {
-        long start = System.nanoTime();
+        long start = core.now();
         try {
             String unsupported = unsupported(remote, local);
             if (unsupported != null) {
-                return core.completed(P0fLookup.failed(P0fFailure.Kind.UNSUPPORTED_QUERY, unsupported), start);
+                return core.completed(P0fLookup.failed(FailureWords.unsupported(unsupported)), start);
             }
             InetAddress remoteAddress = Ipv4Mapped.unmapped(remote.getAddress());
             CompletableFuture<P0fLookup> known = core.answerAtOnce(remoteAddress, start);
             if (known != null) {
                 return known;
             }
-            InetAddress localAddress = core.config.localAddressOverride().orElse(local.getAddress());
+            InetAddress localAddress = core.config().localAddress().orElse(local.getAddress());
             V2Query query = new V2Query(remoteAddress, remote.getPort(), localAddress, local.getPort());
-            CompletableFuture<P0fLookup> future = new CompletableFuture<>();
-            ask(new PendingLookup(remoteAddress, future, start, start + core.timeoutNanos, false), query);
-            return future;
+            PendingLookup p = core.newLookup(remoteAddress);
+            ask(p, query);
+            return p.future;
         } catch (RuntimeException e) {
-            return core.completed(P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + ConnectErrors.describe(e)), start);
+            return core.completed(P0fLookup.failed(FailureWords.internalError(e)), start);
         }
     }
 
@@ -94,17 +95,17 @@ public final class V2P0fClient implements P0fClient {
 
     @Override
     public void close() {
-        if (core.state.state() == P0fClientStatus.State.CLOSED) {
+        if (core.isClosed()) {
             return;
         }
         core.close();
         worker.shutdown();
         for (PendingLookup p : waiting) {
-            core.fail(p, core.closedFailure());
+            core.fail(p, FailureWords.CLOSED);
         }
         try {
             // The query being asked, if any, gets its answer read before its socket closes.
-            worker.awaitTermination(core.config.timeout().toMillis() + LATE_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            worker.awaitTermination(core.config().timeout().toMillis() + LATE_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -117,7 +118,7 @@ public final class V2P0fClient implements P0fClient {
         if (Ipv4Mapped.ipv4Bytes(remote.getAddress()) == null) {
             return "p0f v2 knows IPv4 only, not " + remote.getAddress().getHostAddress();
         }
-        InetAddress localAddress = core.config.localAddressOverride()
+        InetAddress localAddress = core.config().localAddress()
             .orElse(local == null ? null : local.getAddress());
         if (local == null || local.getPort() == 0 || localAddress == null) {
             return "p0f v2 needs the local address and port, not " + local;
@@ -132,29 +133,29 @@ public final class V2P0fClient implements P0fClient {
     private void ask(PendingLookup p, V2Query query) {
         waiting.add(p);
         p.future.whenComplete((r, e) -> waiting.remove(p));
+        if (!core.schedule(() -> timedOut(p), p.deadlineNanos - core.now())) {
+            core.fail(p, FailureWords.CLOSED);
+            return;
+        }
         try {
-            core.timer.schedule(() -> timedOut(p), p.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
             worker.execute(() -> askNow(p, query));
         } catch (RejectedExecutionException e) {
-            core.fail(p, core.state.state() == P0fClientStatus.State.CLOSED ? core.closedFailure()
-                : new P0fFailure(P0fFailure.Kind.OVERLOADED, "already " + MAX_QUEUED + " lookups waiting for p0f v2 at "
-                    + core.config.socketPath()));
+            core.fail(p, core.isClosed() ? FailureWords.CLOSED
+                : FailureWords.overloaded(core.socketPath(), MAX_QUEUED, "for the worker"));
         }
     }
 
     private void timedOut(PendingLookup p) {
         if (!p.isDone()) {
-            P0fFailure failure = core.timeoutFailure();
-            core.state.failed(failure);
-            core.fail(p, failure);
+            core.timedOut(List.of(p));
         }
     }
 
     /** On the worker thread: one connection, one query, one answer. */
     private void askNow(PendingLookup p, V2Query query) {
-        if (p.isDone() || core.state.failFast() != null) {
+        if (p.isDone() || core.failFast() != null) {
             // Timed out while queued, or p0f failed meanwhile: don't knock on its door.
-            P0fFailure why = core.state.failFast();
+            P0fFailure why = core.failFast();
             if (why != null) {
                 core.fail(p, why);
             }
@@ -165,33 +166,28 @@ public final class V2P0fClient implements P0fClient {
         int length;
         try (AFUNIXSocket socket = AFUNIXSocket.newInstance()) {
             try {
-                socket.connect(AFUNIXSocketAddress.of(core.config.socketPath()));
+                socket.connect(AFUNIXSocketAddress.of(core.socketPath()));
             } catch (IOException e) {
-                failAndBackOff(p, ConnectErrors.classify(core.config.socketPath(), e));
+                core.failAndBackOff(p, FailureWords.connectFailed(core.socketPath(), e));
                 return;
             }
-            long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - System.nanoTime());
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - core.now());
             socket.setSoTimeout((int) Math.max(1, leftMillis) + LATE_ANSWER_GRACE_MILLIS);
             socket.getOutputStream().write(V2Codec.encodeQuery(id, query.remote, query.remotePort, query.local, query.localPort));
             length = readFully(socket.getInputStream(), answer);
         } catch (SocketTimeoutException e) {
-            failAndBackOff(p, core.timeoutFailure());
+            core.failAndBackOff(p, FailureWords.timeout(core.socketPath(), core.config().timeout()));
             return;
         } catch (IOException | RuntimeException e) {
-            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.IO_ERROR, "p0f v2 at " + core.config.socketPath() + ": " + ConnectErrors.describe(e)));
+            core.failAndBackOff(p, FailureWords.broke(core.socketPath(), e));
             return;
         }
         try {
             P0fLookup result = V2Codec.decode(answer, length, id).toLookup();
             core.answered(p, result, retry -> ask(retry, query));
         } catch (P0fProtocolException e) {
-            failAndBackOff(p, new P0fFailure(P0fFailure.Kind.PROTOCOL_ERROR, core.config.socketPath() + ": " + e.getMessage()));
+            core.failAndBackOff(p, FailureWords.notP0f(core.socketPath(), e.getMessage()));
         }
-    }
-
-    private void failAndBackOff(PendingLookup p, P0fFailure failure) {
-        core.state.failed(failure);
-        core.fail(p, failure);
     }
 
     /** Reads until the buffer is full or p0f closes; returns how much came. */

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.client.P0fVersion;
 import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.P0fWire;
 
@@ -56,7 +58,7 @@ class V2P0fClientTest {
     @Test
     void localAddressOverrideReplacesTheLocalAddressBehindNat() throws Exception {
         FakeP0fServer fake = track(FakeP0fServer.startV2()).answering(WINDOWS);
-        V2P0fClient client = client(config(fake.socketPath()).localAddressOverride(ip("203.0.113.1")));
+        V2P0fClient client = client(config(fake.socketPath()).localAddress(ip("203.0.113.1")));
 
         get(client.lookup(remote("192.0.2.7", 40000), local("10.0.0.25", 25)));
 
@@ -87,6 +89,33 @@ class V2P0fClientTest {
 
         assertThat(get(client.lookup(remote("192.0.2.7", 40000), local("198.51.100.25", 25))).isMatch()).isTrue();
         assertThat(fake.queries()).hasSize(2);
+    }
+
+    /** As for v3: the retry is due at the first deadline moved by the retry delay, not a fresh timeout later. */
+    @Test
+    void aRetriedLookupIsDueWithinTheTimeoutPlusTheRetryDelay() throws Exception {
+        Duration timeout = Duration.ofSeconds(3);
+        Duration retryDelay = Duration.ofMillis(500);
+        FakeP0fServer fake = track(FakeP0fServer.startV2());
+        AtomicInteger asked = new AtomicInteger();
+        fake.answering(q -> {
+            if (asked.incrementAndGet() > 1) {
+                fake.neverAnswering();
+            }
+            return P0fWire.v2Answer(q.v2Id(), P0fWire.V2_TYPE_NOMATCH, WINDOWS);
+        });
+        V2P0fClient client = client(config(fake.socketPath()).timeout(timeout).noMatchRetryDelay(retryDelay));
+
+        long start = System.nanoTime();
+        CompletableFuture<P0fLookup> lookup = client.lookup(remote("192.0.2.7", 40000), local("198.51.100.25", 25));
+        fake.awaitQueries(1, Duration.ofSeconds(2));
+        ticker.advance(timeout.minusMillis(50));
+        P0fLookup outcome = lookup.get(2, TimeUnit.SECONDS);
+
+        assertThat(kind(outcome)).as(outcome.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .isGreaterThanOrEqualTo(retryDelay).isLessThan(timeout.minusSeconds(1));
+        fake.normally();
     }
 
     @Test
@@ -133,9 +162,9 @@ class V2P0fClientTest {
     @Test
     void factoryMakesAV2ClientForVersion2() throws Exception {
         FakeP0fServer fake = track(FakeP0fServer.startV2()).answering(WINDOWS);
-        try (P0fClient client = P0fClient.create(config(fake.socketPath()).build())) {
+        try (P0fClient client = P0fClientFactory.create(config(fake.socketPath()).build())) {
             assertThat(client).isInstanceOf(V2P0fClient.class);
-            assertThat(client.status().protocolVersion()).isEqualTo(2);
+            assertThat(client.status().version()).isEqualTo(P0fVersion.V2);
             assertThat(get(client.lookup(remote("192.0.2.7", 40000), local("198.51.100.25", 25))).isMatch()).isTrue();
         }
     }
@@ -155,12 +184,12 @@ class V2P0fClientTest {
     }
 
     private static P0fClientConfig.Builder config(Path socket) {
-        return P0fClientConfig.builder(socket).version(2).timeout(TIMEOUT).cacheTtl(Duration.ZERO)
+        return P0fClientConfig.builder(socket).version(P0fVersion.V2).timeout(TIMEOUT).cacheTtl(Duration.ZERO)
             .noMatchRetryDelay(Duration.ZERO).retryWindow(Duration.ofSeconds(30));
     }
 
     private V2P0fClient client(P0fClientConfig.Builder config) {
-        return track(new V2P0fClient(config.build(), ticker));
+        return track(new V2P0fClient(config.build(), P0fClientListener.NONE, ticker));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

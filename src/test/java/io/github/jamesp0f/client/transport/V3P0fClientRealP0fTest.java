@@ -35,7 +35,7 @@ class V3P0fClientRealP0fTest {
         InetAddress client = InetAddress.getByName("127.0.0.1");
         connectFrom(client, new InetSocketAddress(client, P0F.watchedPort()));
 
-        try (P0fClient p0f = P0fClient.create(config().build())) {
+        try (P0fClient p0f = P0fClientFactory.create(config().build())) {
             // Right after accept p0f may not have seen the SYN yet: the client's NOMATCH retry covers it.
             P0fLookup lookup = p0f.lookup(client).get(5, TimeUnit.SECONDS);
 
@@ -50,7 +50,7 @@ class V3P0fClientRealP0fTest {
         InetAddress v6 = InetAddress.getByName("::1");
         connectFrom(v6, new InetSocketAddress(v6, P0F.watchedPort()));
 
-        try (P0fClient p0f = P0fClient.create(config().build())) {
+        try (P0fClient p0f = P0fClientFactory.create(config().build())) {
             P0fLookup lookup = p0f.lookup(v6).get(5, TimeUnit.SECONDS);
 
             // p0f 3.09b has no signature for Linux's IPv6 SYN on lo: it knows the host, not its OS.
@@ -67,7 +67,7 @@ class V3P0fClientRealP0fTest {
         InetAddress source = InetAddress.getByName("127.0.0.77");
         CraftedSyn.sendAndAwait(P0F, CraftedSyn.Profile.WINDOWS_7, source, 113);
 
-        try (P0fClient p0f = P0fClient.create(config().build())) {
+        try (P0fClient p0f = P0fClientFactory.create(config().build())) {
             P0fLookup lookup = p0f.lookup(source).get(5, TimeUnit.SECONDS);
 
             assertThat(lookup.fingerprint().orElseThrow().osDescription()).isEqualTo("Windows 7 or 8");
@@ -83,7 +83,7 @@ class V3P0fClientRealP0fTest {
         Map<P0fFailure.Kind, Integer> failures = new EnumMap<>(P0fFailure.Kind.class);
         int[] cancelled = new int[1];
 
-        try (P0fClient p0f = P0fClient.create(config().timeout(Duration.ofMillis(50))
+        try (P0fClient p0f = P0fClientFactory.create(config().timeout(Duration.ofMillis(50))
             .retryWindow(Duration.ofMillis(100)).noMatchRetryDelay(Duration.ZERO).build())) {
             int done = run(p0f, client, 3_000, 0, statuses, failures, cancelled);
 

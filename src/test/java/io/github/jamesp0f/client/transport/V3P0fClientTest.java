@@ -18,8 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fClientConfig;
@@ -28,6 +26,7 @@ import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.P0fWire;
+import io.github.jamesp0f.testing.StaleSocket;
 
 /**
  * The v3 client against a fake p0f that misbehaves on demand. Each misbehaviour must end in a
@@ -135,6 +134,66 @@ class V3P0fClientTest {
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
         assertThat(fake.queries()).hasSize(2);
         assertThat(listener.completed).hasSize(1);
+    }
+
+    /**
+     * The whole lookup, retry included, is due within timeout + retry delay from the call, even
+     * when p0f's first answer came late: the retry's deadline is the first one moved by the retry
+     * delay, not a fresh timeout. The clock jumps as if the first NOMATCH had taken all but 50 ms
+     * of the timeout; the retry, which p0f never answers, must then time out 50 ms plus the retry
+     * delay after the call (in the clock's time), not a whole timeout after it was sent.
+     */
+    @Test
+    void aRetriedLookupIsDueWithinTheTimeoutPlusTheRetryDelay() throws Exception {
+        Duration timeout = Duration.ofSeconds(3);
+        Duration retryDelay = Duration.ofMillis(500);
+        FakeP0fServer fake = fake();
+        AtomicInteger asked = new AtomicInteger();
+        fake.answering(q -> {
+            if (asked.incrementAndGet() > 1) {
+                fake.neverAnswering();
+            }
+            return P0fWire.v3NoMatch();
+        });
+        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
+
+        long start = System.nanoTime();
+        CompletableFuture<P0fLookup> lookup = client.lookup(ip("127.0.0.9"));
+        fake.awaitQueries(1, Duration.ofSeconds(2));
+        ticker.advance(timeout.minusMillis(50));
+        P0fLookup outcome = lookup.get(2, TimeUnit.SECONDS);
+
+        assertThat(failureKind(outcome)).as(outcome.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(fake.queries()).hasSize(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .isGreaterThanOrEqualTo(retryDelay).isLessThan(timeout.minusSeconds(1));
+        assertThat(listener.completed).hasSize(1);
+        fake.answeringNoMatch();
+    }
+
+    /** The same bound in real time, where the timeout sweep, not a check of the retry's own, ends it. */
+    @Test
+    void aRetryAfterASlowFirstAnswerStillEndsWithinTheTimeoutPlusTheRetryDelay() throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        Duration retryDelay = Duration.ofMillis(100);
+        FakeP0fServer fake = fake().slowly(Duration.ofMillis(800));
+        AtomicInteger asked = new AtomicInteger();
+        fake.answering(q -> {
+            if (asked.incrementAndGet() > 1) {
+                fake.neverAnswering();
+            }
+            return P0fWire.v3NoMatch();
+        });
+        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
+
+        long start = System.nanoTime();
+        P0fLookup outcome = client.lookup(ip("127.0.0.9")).get(5, TimeUnit.SECONDS);
+
+        assertThat(failureKind(outcome)).as(outcome.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(fake.queries()).hasSize(2);
+        // Within 1.1 s, plus slack for a loaded machine; a fresh timeout for the retry would take 1.9 s.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        fake.answeringNoMatch();
     }
 
     @Test
@@ -271,7 +330,7 @@ class V3P0fClientTest {
     @Test
     void beyondTheInFlightBoundLookupsFailFastOverloaded() throws Exception {
         FakeP0fServer fake = echoing(fake()).neverAnswering();
-        V3P0fClient client = track(new V3P0fClient(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)).build(), ticker, 4));
+        V3P0fClient client = track(new V3P0fClient(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)).build(), listener, ticker, 4));
         List<CompletableFuture<P0fLookup>> waiting = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             waiting.add(client.lookup(ip("10.0.0." + i)));
@@ -297,7 +356,7 @@ class V3P0fClientTest {
 
         P0fLookup first = get(client.lookup(ip("10.0.0.1")));
         assertThat(failureKind(first)).isEqualTo(Kind.SOCKET_MISSING);
-        assertThat(first.failure().orElseThrow().message()).contains(socket.toString()).contains("does not exist");
+        assertThat(first.failure().orElseThrow().message()).contains("nothing at " + socket);
 
         FakeP0fServer fake = track(FakeP0fServer.start(socket)).answering(WINDOWS);
         for (int i = 0; i < 5; i++) {
@@ -308,7 +367,7 @@ class V3P0fClientTest {
         }
         assertThat(fake.connectionsAccepted()).isZero();
         assertThat(client.status().state()).isEqualTo(P0fClientStatus.State.BACKING_OFF);
-        assertThat(client.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("does not exist"));
+        assertThat(client.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("nothing at " + socket));
 
         ticker.advance(RETRY_WINDOW);
         assertThat(get(client.lookup(ip("10.0.0.1"))).isMatch()).isTrue();
@@ -318,18 +377,14 @@ class V3P0fClientTest {
 
     @Test
     void staleSocketFileIsConnectionRefused(@TempDir Path dir) throws Exception {
-        Path socket = dir.resolve("p0f.sock");
-        AFUNIXServerSocket gone = AFUNIXServerSocket.newInstance();
-        gone.bind(AFUNIXSocketAddress.of(socket));
-        gone.setDeleteOnClose(false);
-        gone.close();
+        Path socket = StaleSocket.at(dir.resolve("p0f.sock"));
         assertThat(socket).exists();
         V3P0fClient client = client(socket, 1);
 
         P0fLookup lookup = get(client.lookup(ip("10.0.0.1")));
 
         assertThat(failureKind(lookup)).isEqualTo(Kind.CONNECTION_REFUSED);
-        assertThat(lookup.failure().orElseThrow().message()).contains("no p0f listens");
+        assertThat(lookup.failure().orElseThrow().message()).contains("a stale socket");
         assertThat(failureKind(get(client.lookup(ip("10.0.0.1"))))).isEqualTo(Kind.BACKING_OFF);
     }
 
@@ -341,7 +396,7 @@ class V3P0fClientTest {
         P0fLookup lookup = get(client.lookup(ip("10.0.0.1")));
 
         assertThat(failureKind(lookup)).isEqualTo(Kind.CONNECTION_REFUSED);
-        assertThat(lookup.failure().orElseThrow().message()).contains("plain file");
+        assertThat(lookup.failure().orElseThrow().message()).contains("is a regular file, not a socket").doesNotContain("stale");
     }
 
     @Test
@@ -463,7 +518,7 @@ class V3P0fClientTest {
         long start = System.nanoTime();
         P0fLookup lookup = future.get(TIMEOUT.toMillis() + SLACK_MILLIS, TimeUnit.MILLISECONDS);
         assertThat(failureKind(lookup)).as(lookup.toString()).isEqualTo(Kind.TIMEOUT);
-        assertThat(lookup.failure().orElseThrow().message()).contains("did not answer within 200 ms");
+        assertThat(lookup.failure().orElseThrow().message()).contains("within 200 ms");
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(TIMEOUT.toMillis() + SLACK_MILLIS));
     }
 
@@ -486,8 +541,8 @@ class V3P0fClientTest {
     }
 
     private P0fClientConfig.Builder config(Path socket, int connections) {
-        return P0fClientConfig.builder(socket).timeout(TIMEOUT).maxConnections(connections).cacheTtl(Duration.ZERO)
-            .noMatchRetryDelay(Duration.ZERO).retryWindow(RETRY_WINDOW).listener(listener);
+        return P0fClientConfig.builder(socket).timeout(TIMEOUT).connections(connections).cacheTtl(Duration.ZERO)
+            .noMatchRetryDelay(Duration.ZERO).retryWindow(RETRY_WINDOW);
     }
 
     private V3P0fClient client(Path socket, int connections) {
@@ -495,7 +550,7 @@ class V3P0fClientTest {
     }
 
     private V3P0fClient client(P0fClientConfig.Builder config) {
-        return track(new V3P0fClient(config.build(), ticker, V3P0fClient.DEFAULT_MAX_IN_FLIGHT));
+        return track(new V3P0fClient(config.build(), listener, ticker, V3P0fClient.DEFAULT_MAX_IN_FLIGHT));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

@@ -1,0 +1,75 @@
+package io.github.jamesp0f.config;
+
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.CACHE_TTL;
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.CONNECTIONS;
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.LOCAL_ADDRESS;
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.NO_MATCH_RETRY_DELAY;
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.SOCKET_PATH;
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.TIMEOUT;
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.VERSION;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fVersion;
+
+/**
+ * The p0f client elements of a {@code <handler>}, read into {@link P0fClientConfig}'s builder,
+ * which checks them; every error names its element.
+ *
+ * <pre>
+ *   &lt;socketPath&gt;/run/p0f/p0f.sock&lt;/socketPath&gt;   required
+ *   &lt;version&gt;3&lt;/version&gt;                      3 (default) or 2
+ *   &lt;localAddress&gt;192.0.2.25&lt;/localAddress&gt;    v2 only: this server's address as clients see it (NAT)
+ *   &lt;timeout&gt;500ms&lt;/timeout&gt;                  longest wait for p0f, counted from connect
+ *   &lt;connections&gt;2&lt;/connections&gt;              open connections to p0f, 1..10
+ *   &lt;cacheTtl&gt;60s&lt;/cacheTtl&gt;                   how long an answer is reused; 0 turns the cache off
+ *   &lt;noMatchRetryDelay&gt;25ms&lt;/noMatchRetryDelay&gt; ask once more this much later after a NOMATCH; 0: never
+ * </pre>
+ */
+public final class P0fClientXml {
+
+    private P0fClientXml() {
+    }
+
+    public static P0fClientConfig read(Configuration config) throws ConfigurationException {
+        String socket = ConfigValues.text(config, SOCKET_PATH.key())
+            .orElseThrow(() -> new ConfigurationException("<" + SOCKET_PATH.key() + "> is required: the path of p0f's "
+                + "API socket (p0f -s PATH for v3, -Q PATH for v2), for example /run/p0f/p0f.sock"));
+        Path socketPath;
+        try {
+            socketPath = Paths.get(socket);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("<" + SOCKET_PATH.key() + "> is not a valid path: '" + socket + "'", e);
+        }
+        P0fClientConfig.Builder builder = P0fClientConfig.builder(socketPath);
+        Optional<String> version = ConfigValues.text(config, VERSION.key());
+        if (version.isPresent()) {
+            try {
+                builder.version(P0fVersion.parse(version.get()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("<" + VERSION.key() + "> " + e.getMessage(), e);
+            }
+        }
+        Optional<String> local = ConfigValues.text(config, LOCAL_ADDRESS.key());
+        if (local.isPresent()) {
+            builder.localAddress(ConfigValues.ipAddress(LOCAL_ADDRESS.key(), local.get()));
+        }
+        builder.timeout(ConfigValues.duration(config, TIMEOUT.key(), P0fClientConfig.DEFAULT_TIMEOUT))
+            .cacheTtl(ConfigValues.duration(config, CACHE_TTL.key(), P0fClientConfig.DEFAULT_CACHE_TTL))
+            .noMatchRetryDelay(ConfigValues.duration(config, NO_MATCH_RETRY_DELAY.key(),
+                P0fClientConfig.DEFAULT_NO_MATCH_RETRY_DELAY))
+            .connections(ConfigValues.wholeNumber(config, CONNECTIONS.key(), Integer.MIN_VALUE, Integer.MAX_VALUE,
+                CONNECTIONS.key()).orElse(P0fClientConfig.DEFAULT_CONNECTIONS));
+        try {
+            return builder.build();
+        } catch (P0fClientConfig.InvalidSettingException e) {
+            throw new ConfigurationException("<" + e.setting().key() + "> " + e.problem(), e);
+        }
+    }
+}
