@@ -272,7 +272,7 @@ public final class SmtpLoadHarness {
             System.out.println(line);
         }
         System.out.println("James threads: CPU time (us) and wake-ups (wk) per session of each kind of James thread,"
-            + " median of the rounds (smtp: I/O threads and hook workers; p0f client: the client's connection"
+            + " median of the rounds (smtp: I/O and SMTP executor threads; p0f client: the client's connection"
             + " and timer threads)");
     }
 

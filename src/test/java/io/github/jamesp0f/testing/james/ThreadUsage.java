@@ -16,8 +16,8 @@ import java.util.stream.Stream;
  * {@code /proc/PID/task/TID/schedstat} (nanoseconds on CPU, and how many times the thread was
  * put on a CPU) and {@code comm} (the thread's name, cut at 15 characters). For the load
  * harness: only one SMTP server is loaded at a time, so the difference between two readings
- * splits that scenario's James CPU time into SMTP threads (Netty's I/O threads and James's hook
- * workers), the spooler (mailets), the p0f client's own threads, GC, JIT and the rest, and
+ * splits that scenario's James CPU time into SMTP threads (Netty's I/O threads and James's SMTP
+ * executor threads), the spooler (mailets), the p0f client's own threads, GC, JIT and the rest, and
  * counts the wake-ups each kind needed: the thread hand-offs a design costs show up there.
  */
 final class ThreadUsage {
