@@ -129,7 +129,9 @@ public class P0fHeaderMailet extends GenericMailet {
         if (greylisted.isPresent()) {
             message.addHeader(prefix + GREYLIST, sanitize(greylisted.get()));
         }
-        message.saveChanges();
+        // No saveChanges(): the headers are changed already, and it would only recompute MIME
+        // headers (half this mailet's cost). James's MimeMessageWrapper saves a changed message
+        // itself when it writes it (JAMES-1320), as does JavaMail's MimeMessage.writeTo.
     }
 
     /** "delayed 312 seconds" or "not delayed", from the handler's whole seconds. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import javax.mail.MessagingException;
@@ -135,6 +136,25 @@ class P0fHeaderMailetTest {
 
         assertThat(message.isModified()).isTrue();
         assertThat(message.getHeader("X-P0F-Genre")).as("removed, whatever its case").isNull();
+    }
+
+    @Test
+    void aJamesMessageIsWrittenWithTheStampedHeadersAndWithoutTheForgedOnes() throws Exception {
+        // The mailet leaves saving to whoever writes the message: James's wrapper saves a changed message then.
+        MimeMessageWrapper message = jamesMessage("Subject: hi\r\nX-P0F-Genre: forged\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=us-ascii\r\n\r\nbody\r\n");
+        FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
+        P0fAttributes.attach(mail, WINDOWS);
+
+        mailet().service(mail);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        message.writeTo(written);
+
+        MimeMessage read = new MimeMessage(null, new ByteArrayInputStream(written.toByteArray()));
+        assertThat(read.getHeader("X-P0F-Genre")).containsExactly("Windows 7 or 8");
+        assertThat(read.getHeader("X-P0F-Distance")).containsExactly("15");
+        assertThat(read.getHeader("Subject")).containsExactly("hi");
+        assertThat(read.getContent()).isEqualTo("body\r\n");
     }
 
     /** A message as James holds one it received: read from its source, modified only when touched. */

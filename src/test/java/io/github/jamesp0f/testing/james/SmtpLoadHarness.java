@@ -250,6 +250,30 @@ public final class SmtpLoadHarness {
         System.out.println("sessions/s: median of the rounds; ratio: median of each round's ratio to the"
             + " baseline of the same round; errors: sessions without a 250 to their DATA, all rounds;"
             + " CPU/s.: CPU time per session, median of the rounds");
+        printThreads(results);
+    }
+
+    /** James's CPU time and wake-ups per session by kind of thread (ThreadUsage), medians of the rounds. */
+    private void printThreads(Map<Scenario, List<Result>> results) {
+        System.out.println();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-18s", "James threads"));
+        for (String kind : ThreadUsage.KINDS) {
+            header.append(String.format(Locale.ROOT, " %17s", kind));
+        }
+        System.out.println(header);
+        for (Scenario scenario : Scenario.values()) {
+            List<Result> own = results.get(scenario);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s", scenario.label));
+            for (String kind : ThreadUsage.KINDS) {
+                line.append(String.format(Locale.ROOT, " %6.0f us %4.1f wk",
+                    median(own.stream().mapToDouble(r -> r.threadCpuPerSession(kind))),
+                    median(own.stream().mapToDouble(r -> r.wakeUpsPerSession(kind)))));
+            }
+            System.out.println(line);
+        }
+        System.out.println("James threads: CPU time (us) and wake-ups (wk) per session of each kind of James thread,"
+            + " median of the rounds (smtp: I/O and SMTP executor threads; p0f client: the client's connection"
+            + " and timer threads)");
     }
 
     private static double median(java.util.stream.DoubleStream values) {
@@ -297,17 +321,19 @@ public final class SmtpLoadHarness {
         long startSessions = sessions.get();
         long startJamesCpu = cpuMillis(james.pid());
         long startP0fCpu = p0fCpuMillis();
+        ThreadUsage startThreads = ThreadUsage.read(james.pid());
         long start = System.nanoTime();
         Thread.sleep(millis);
         long endSessions = sessions.get();
         long elapsed = System.nanoTime() - start;
         long jamesCpu = cpuMillis(james.pid()) - startJamesCpu;
         long p0fCpu = p0fCpuMillis() - startP0fCpu;
+        Map<String, long[]> threads = ThreadUsage.read(james.pid()).since(startThreads);
         running.set(false);
         for (Thread worker : workers) {
             worker.join();
         }
-        return new Result(endSessions - startSessions, errors.get(), firstError.get(), elapsed, jamesCpu, p0fCpu);
+        return new Result(endSessions - startSessions, errors.get(), firstError.get(), elapsed, jamesCpu, p0fCpu, threads);
     }
 
     private long p0fCpuMillis() {
@@ -355,14 +381,18 @@ public final class SmtpLoadHarness {
         private final long nanos;
         private final long jamesCpuMillis;
         private final long p0fCpuMillis;
+        /** James's threads by kind ({@link ThreadUsage}): CPU nanoseconds and wake-ups. */
+        private final Map<String, long[]> threads;
 
-        Result(long sessions, long errors, String firstError, long nanos, long jamesCpuMillis, long p0fCpuMillis) {
+        Result(long sessions, long errors, String firstError, long nanos, long jamesCpuMillis, long p0fCpuMillis,
+               Map<String, long[]> threads) {
             this.sessions = sessions;
             this.errors = errors;
             this.firstError = firstError;
             this.nanos = nanos;
             this.jamesCpuMillis = jamesCpuMillis;
             this.p0fCpuMillis = p0fCpuMillis;
+            this.threads = threads;
         }
 
         double perSecond() {
@@ -372,6 +402,16 @@ public final class SmtpLoadHarness {
         /** CPU time James spent per session, in microseconds. */
         double jamesCpuPerSession() {
             return jamesCpuMillis * 1000.0 / Math.max(1, sessions);
+        }
+
+        /** CPU time James's threads of one kind spent per session, in microseconds. */
+        double threadCpuPerSession(String kind) {
+            return threads.get(kind)[0] / 1000.0 / Math.max(1, sessions);
+        }
+
+        /** How many times James's threads of one kind were woken per session. */
+        double wakeUpsPerSession(String kind) {
+            return (double) threads.get(kind)[1] / Math.max(1, sessions);
         }
 
         /** CPU time the p0f daemons spent per session, in microseconds. */
