@@ -34,6 +34,10 @@ CRAFTED_SOURCES="127.0.0.64/26"
 WITHOUT_P0F_SOURCE="127.0.0.2"
 # The James line the demo runs (see choose_james).
 JAMES_LINE=3.8
+# A Windows mail server whose confirmed host name is in the greylisting exemptions (the jar's
+# default list has outlook.com): the demo's own DNS server (unbound on loopback) serves its names.
+EXEMPT_SOURCE="127.0.0.79"
+EXEMPT_NAME="mail-demo1.outbound.protection.outlook.com"
 
 usage() {
     cat <<EOF
@@ -183,6 +187,8 @@ fi
 # --- Everything below lives in WORK and goes away on exit ------------------------------------
 WORK="$(mktemp -d /tmp/james-p0f-demo.XXXXXX)"
 P0F_PID=""
+DNS_PID=""
+DNS_ADDRESS=""
 JAMES_PID=""
 
 stop_process() {
@@ -206,6 +212,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_process "$JAMES_PID" "James"
     stop_process "$P0F_PID" "p0f"
+    stop_process "$DNS_PID" "unbound"
     rm -rf "$WORK"
     say "Stopped James and p0f, removed ${WORK}."
     exit "$status"
@@ -246,6 +253,65 @@ p0f_command_line() {
 start_p0f || exit 1
 say "p0f ${P0F}: sniffing lo, filter '${P0F_FILTER}', API socket ${P0F_SOCKET} (pid ${P0F_PID})"
 
+# --- A DNS server on loopback: James's DNS in the demo ------------------------------------------
+# unbound on port 53 of the first free 127.53.0.N (never the system's resolver), answering only
+# the exempt Windows server's names (PTR and A) and NXDOMAIN for everything else.
+start_dns() {
+    local unbound host address dir
+    unbound="$(command -v unbound || true)"
+    if [ -z "$unbound" ] && [ -x /usr/sbin/unbound ]; then
+        unbound=/usr/sbin/unbound
+    fi
+    if [ -z "$unbound" ]; then
+        say "unbound is not installed: James uses the system's DNS and the tour skips the exempt Windows server (apt-get install unbound)"
+        return 0
+    fi
+    dir="${WORK}/dns"
+    mkdir -p "$dir"
+    for host in $(seq 1 40); do
+        address="127.53.0.${host}"
+        cat > "${dir}/unbound.conf" <<EOF
+server:
+  interface: ${address}
+  port: 53
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  directory: "${dir}"
+  pidfile: ""
+  use-syslog: no
+  logfile: ""
+  num-threads: 1
+  so-reuseport: no
+  do-ip6: no
+  access-control: 127.0.0.0/8 allow
+  module-config: "iterator"
+  local-zone: "." static
+  local-data: "${EXEMPT_NAME}. 300 IN A ${EXEMPT_SOURCE}"
+  local-data-ptr: "${EXEMPT_SOURCE} ${EXEMPT_NAME}."
+EOF
+        : > "${dir}/unbound.log"
+        "$unbound" -d -c "${dir}/unbound.conf" >> "${dir}/unbound.log" 2>&1 &
+        DNS_PID=$!
+        for _ in $(seq 100); do
+            if grep -qs 'start of service' "${dir}/unbound.log"; then
+                DNS_ADDRESS="$address"
+                return 0
+            fi
+            kill -0 "$DNS_PID" 2> /dev/null || break
+            sleep 0.1
+        done
+        stop_process "$DNS_PID" "unbound"
+        DNS_PID=""
+    done
+    say "unbound did not start on any 127.53.0.N ($(tail -n1 "${dir}/unbound.log")): James uses the system's DNS and the tour skips the exempt Windows server"
+}
+
+start_dns
+if [ -n "$DNS_ADDRESS" ]; then
+    say "unbound: DNS server on ${DNS_ADDRESS}:53 for James, serving ${EXEMPT_NAME} = ${EXEMPT_SOURCE} (pid ${DNS_PID})"
+fi
+
 # --- James, configured from conf-samples (see DemoConfiguration) -------------------------------
 JAMES_HOME="${WORK}/james"
 JAMES_LOG="${WORK}/james.log"
@@ -257,6 +323,7 @@ say "Starting ${JAMES_NAME} (in-memory) with $(basename "$JAR") in extensions-ja
     -cp "${LAUNCHER_CLASSES}:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
     --home "$JAMES_HOME" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
     --p0f-socket "$P0F_SOCKET" --block-time "${BLOCK_TIME_SECONDS}s" --user "$DEMO_USER" --password "$DEMO_PASSWORD" \
+    ${DNS_ADDRESS:+--dns-server "$DNS_ADDRESS"} \
     > "$JAMES_LOG" 2>&1 &
 JAMES_PID=$!
 for _ in $(seq 240); do
@@ -273,6 +340,9 @@ say "James is up: SMTP 127.0.0.1:${SMTP_PORT}, IMAP 127.0.0.1:${IMAP_PORT}, weba
 
 TOUR=(python3 "${DEMO_DIR}/tour.py" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT"
     --syn-port "$SYN_PORT" --user "$DEMO_USER" --password "$DEMO_PASSWORD")
+if [ -n "$DNS_ADDRESS" ]; then
+    TOUR+=(--exempt-server "$EXEMPT_SOURCE" --exempt-name "$EXEMPT_NAME")
+fi
 
 # --- --keep-running: wait for Ctrl-C; James outlives p0f, as on a real server ------------------
 # p0f stopped: say so, show that mail still flows, offer to start it again. Kept running: James.

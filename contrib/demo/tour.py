@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The scripted tour of the james-p0f demo (started by run.sh, which has p0f and James running).
 
-Four SMTP conversations from loopback addresses that p0f sees as different systems, then the
-delivered mail's headers read back over IMAP, then what James's webadmin says about p0f. Prints a
+SMTP conversations from loopback addresses that p0f sees as different systems (with
+--exempt-server, also a Windows mail server whose confirmed host name exempts it from
+greylisting), then the delivered mail's headers read back over IMAP, then what James's webadmin
+says about p0f. Prints a
 short transcript; exits 0 when every step went as expected, 1 otherwise. Python 3 standard
 library only; needs root for the crafted SYNs (craft-syn.py).
 
@@ -175,6 +177,9 @@ def main():
     parser.add_argument("--password", default="demo")
     parser.add_argument("--block-time", type=float, default=5)
     parser.add_argument("--craft-syn", help="craft-syn.py (the tour sends crafted SYNs with it)")
+    parser.add_argument("--exempt-server", metavar="SOURCE",
+                        help="a Windows mail server whose confirmed host name (--exempt-name) is exempt from greylisting")
+    parser.add_argument("--exempt-name", help="the host name James's DNS gives --exempt-server (PTR and A)")
     parser.add_argument("--mail-without-p0f", metavar="SOURCE",
                         help="instead of the tour: one mail from SOURCE, delivered without X-P0F headers (p0f is gone)")
     args = parser.parse_args()
@@ -191,7 +196,7 @@ def tour(args):
     replies = conversation(args, LINUX, "1 Linux")
     check(code(replies["DATA"]) == 250, "accepted")
 
-    step("2. A Windows client (%s) is greylisted, then accepted on retry" % WINDOWS)
+    step("2. A Windows client (%s, no host name in DNS) is greylisted, then accepted on retry" % WINDOWS)
     craft(args, "windows-7", WINDOWS)
     replies = conversation(args, WINDOWS, "2 Windows")
     check(code(replies["RCPT"]) == 451, "deferred with 451 at RCPT (greylisted: Windows, first attempt)")
@@ -200,20 +205,32 @@ def tour(args):
     replies = conversation(args, WINDOWS, "2 Windows")
     check(code(replies["DATA"]) == 250, "accepted on retry")
 
-    step("3. A FreeBSD client (%s) is refused" % FREEBSD)
+    expected = ["1 Linux", "2 Windows", "5 Forged"]
+    if args.exempt_server:
+        step("3. A Windows mail server (%s, %s in DNS, both ways) is accepted at once"
+             % (args.exempt_server, args.exempt_name))
+        note("p0f cannot tell Windows Server from a PC; its confirmed host name is in the default exemptions")
+        craft(args, "windows-7", args.exempt_server)
+        replies = conversation(args, args.exempt_server, "3 Windows server")
+        check(code(replies["DATA"]) == 250, "accepted at once (exempt from greylisting by its confirmed host name)")
+        expected.append("3 Windows server")
+    else:
+        step("3. (skipped: no DNS server of the demo's own, so no exempt Windows mail server)")
+
+    step("4. A FreeBSD client (%s) is refused" % FREEBSD)
     craft(args, "freebsd", FREEBSD)
-    replies = conversation(args, FREEBSD, "3 FreeBSD")
+    replies = conversation(args, FREEBSD, "4 FreeBSD")
     check(code(replies["MAIL"]) == 554 or code(replies["RCPT"]) == 554,
           "refused with 554 (FreeBSD is in the demo's blocked operating systems)")
 
-    step("4. A client forges the p0f headers")
+    step("5. A client forges the p0f headers")
     forged = 'X-P0F: os="Windows 95" distance=0\r\nX-P0F-Genre: Windows 95\r\n'
     note("the message carries: " + forged.replace("\r\n", "  ").strip())
-    replies = conversation(args, LINUX, "4 Forged", forged)
+    replies = conversation(args, LINUX, "5 Forged", forged)
     check(code(replies["DATA"]) == 250, "accepted")
 
     step("Delivered to %s, read back over IMAP (p0f headers of each mail)" % args.user)
-    mails = wait_for_mail(args, ["1 Linux", "2 Windows", "4 Forged"])
+    mails = wait_for_mail(args, expected)
     for subject in sorted(mails):
         note("Subject: " + subject)
         # The first mail in full, the others by their p0f headers only.
@@ -222,10 +239,16 @@ def tour(args):
             note("    %s: %s" % (name, value))
     linux = p0f_headers(mails.get("1 Linux", []))
     windows = p0f_headers(mails.get("2 Windows", []))
-    forged_mail = p0f_headers(mails.get("4 Forged", []))
+    forged_mail = p0f_headers(mails.get("5 Forged", []))
     check(any(n == "X-P0F-Genre" and v.startswith("Linux") for n, v in linux), "the Linux mail says Linux")
     check(any(n == "X-P0F-Genre" and v.startswith("Windows") for n, v in windows), "the Windows mail says Windows")
-    check("3 FreeBSD" not in mails, "nothing from FreeBSD was delivered")
+    check(any(n == "X-P0F-Greylist" and v.startswith("delayed") for n, v in windows),
+          "the Windows mail says how long greylisting delayed it")
+    if args.exempt_server:
+        server = p0f_headers(mails.get("3 Windows server", []))
+        check(any(n == "X-P0F-Greylist" and v == "not delayed" for n, v in server),
+              "the Windows mail server's mail was not delayed")
+    check("4 FreeBSD" not in mails, "nothing from FreeBSD was delivered")
     check(forged_mail and all("Windows 95" not in v for _, v in forged_mail)
           and any(n == "X-P0F-Genre" and v.startswith("Linux") for n, v in forged_mail),
           "the forged headers were replaced by what p0f saw")

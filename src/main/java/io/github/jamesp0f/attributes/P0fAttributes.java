@@ -31,6 +31,12 @@ public final class P0fAttributes {
     public static final String PREFIX = "p0f.";
     /** "os_name os_flavor", for example "Windows 7 or 8". */
     public static final AttributeName OS = AttributeName.of(PREFIX + "os");
+    /**
+     * Set by P0fGreylistHandler on each mail whose client its conditions selected (absent when
+     * greylisting did not apply): how long greylisting delayed the mail, in whole seconds, "0" when
+     * it passed at once (exempt host name, auto-whitelisted client, whitelisted triplet, store down).
+     */
+    public static final AttributeName GREYLIST = AttributeName.of(PREFIX + "greylist");
     /** "3" or "2": which p0f API answered. */
     public static final AttributeName VERSION = AttributeName.of(PREFIX + "version");
 

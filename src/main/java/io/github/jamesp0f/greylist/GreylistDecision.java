@@ -7,9 +7,11 @@ public enum GreylistDecision {
     /** Retried before the block time ran out: deferred again, nothing renewed. */
     DEFERRED_EARLY,
     /** Retried after the block time, or already whitelisted: passes, whitelist renewed. */
-    PASSED;
+    PASSED,
+    /** The client (its key) is auto-whitelisted: passes without the triplet being recorded. */
+    PASSED_CLIENT_WHITELISTED;
 
     public boolean deferred() {
-        return this != PASSED;
+        return this == DEFERRED_NEW || this == DEFERRED_EARLY;
     }
 }

@@ -14,17 +14,32 @@ package io.github.jamesp0f.greylist;
  * <li>known and whitelisted, or not whitelisted and now &gt;= first attempt + block time:
  *     whitelisted until now + whitelist lifetime; {@link GreylistDecision#PASSED}.</li>
  * </ul>
+ * With auto-whitelisting ({@code autoWhitelistAfter} N &gt; 0), clients are counted too:
+ * <ul>
+ * <li>a triplet that passes after waiting (the retry after the block time, not the later uses of a
+ *     whitelisted triplet) counts one pass for its client; a client's count is forgotten when it
+ *     has not passed for the whitelist lifetime;</li>
+ * <li>a client with N passes or more is whitelisted: every triplet from it passes at once,
+ *     {@link GreylistDecision#PASSED_CLIENT_WHITELISTED}, without the triplet being recorded, and
+ *     each such pass keeps the client whitelisted until now + whitelist lifetime.</li>
+ * </ul>
  * Expired entries are removed without a full scan on the RCPT path. Implementations are
  * thread-safe.
  */
 public interface GreylistStore extends AutoCloseable {
 
     /**
-     * Records one attempt of {@code triplet} at {@code nowMillis} (epoch milliseconds) and decides.
+     * Records one attempt of {@code triplet} at {@code nowMillis} (epoch milliseconds) and decides;
+     * a retry that passes after waiting carries its delay (now - first attempt).
      *
      * @throws GreylistStoreException when the store cannot decide
      */
-    GreylistDecision record(Triplet triplet, long nowMillis);
+    GreylistVerdict decide(Triplet triplet, long nowMillis);
+
+    /** {@link #decide}'s decision alone. */
+    default GreylistDecision record(Triplet triplet, long nowMillis) {
+        return decide(triplet, nowMillis).decision();
+    }
 
     /** Number of live entries, for tests and benchmarks; may be approximate or slow for shared stores. */
     long size();

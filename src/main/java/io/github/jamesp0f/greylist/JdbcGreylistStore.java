@@ -26,7 +26,10 @@ import com.zaxxer.hikari.HikariDataSource;
  * row), no transaction held across the network.
  *
  * <p>The table (and an index on the expiry time) is created on first use with CREATE ... IF NOT
- * EXISTS, retried on the next decision if that fails. Expired rows are deleted by a background
+ * EXISTS, retried on the next decision if that fails; so is the migration of a table made by an
+ * older version (ALTER TABLE ... ADD COLUMN IF NOT EXISTS passed_at) and the table of
+ * auto-whitelisted clients ({@code <table>_clients}). With auto-whitelisting a decision costs one
+ * more statement (is the client whitelisted?) and a third one when a triplet passes (count it). Expired rows are deleted by a background
  * thread in bounded batches through that index, never on the RCPT path. Every wait is bounded:
  * connection checkout, connect, socket and statement timeouts.
  */
@@ -42,6 +45,10 @@ public final class JdbcGreylistStore implements GreylistStore {
     private final String deleteExpiredSql;
     private final String countSql;
     private final String[] createSql;
+    private final int autoWhitelistAfter;
+    private final String clientWhitelistedSql;
+    private final String countPassSql;
+    private final String deleteExpiredClientsSql;
     private final ScheduledExecutorService cleaner;
     private volatile boolean tableReady;
 
@@ -50,7 +57,13 @@ public final class JdbcGreylistStore implements GreylistStore {
      * {@code clock} gives epoch milliseconds for the cleanup's notion of "expired".
      */
     public JdbcGreylistStore(JdbcSettings settings, GreylistPeriods periods, LongSupplier clock) {
+        this(settings, periods, 0, clock);
+    }
+
+    /** {@code autoWhitelistAfter}: passes that whitelist a client; 0 turns auto-whitelisting off. */
+    public JdbcGreylistStore(JdbcSettings settings, GreylistPeriods periods, int autoWhitelistAfter, LongSupplier clock) {
         this.periods = periods;
+        this.autoWhitelistAfter = autoWhitelistAfter;
         this.queryTimeoutSeconds = (int) Math.max(1, settings.queryTimeout().toSeconds());
         this.dataSource = new HikariDataSource(hikari(settings));
         String table = settings.table();
@@ -59,10 +72,24 @@ public final class JdbcGreylistStore implements GreylistStore {
                 + "client text NOT NULL, sender text NOT NULL, recipient text NOT NULL, "
                 + "first_seen bigint NOT NULL, whitelisted boolean NOT NULL, expires_at bigint NOT NULL, "
                 + "PRIMARY KEY (client, sender, recipient))",
-            "CREATE INDEX IF NOT EXISTS " + table + "_expires_at ON " + table + " (expires_at)"
+            "CREATE INDEX IF NOT EXISTS " + table + "_expires_at ON " + table + " (expires_at)",
+            // Tables made before auto-whitelisting lack the column that tells a first pass.
+            "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS passed_at bigint",
+            "CREATE TABLE IF NOT EXISTS " + table + "_clients ("
+                + "client text PRIMARY KEY, passes integer NOT NULL, expires_at bigint NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS " + table + "_clients_exp ON " + table + "_clients (expires_at)"
         };
+        // Parameters: now + whitelist, client, autoWhitelistAfter, now.
+        this.clientWhitelistedSql = "UPDATE " + table + "_clients SET expires_at = ? "
+            + "WHERE client = ? AND passes >= ? AND expires_at > ?";
+        // Parameters: client, now + whitelist, now. A count that expired starts again at 1.
+        this.countPassSql = "INSERT INTO " + table + "_clients AS c (client, passes, expires_at) VALUES (?, 1, ?) "
+            + "ON CONFLICT (client) DO UPDATE SET passes = CASE WHEN c.expires_at > ? THEN c.passes + 1 ELSE 1 END, "
+            + "expires_at = EXCLUDED.expires_at";
+        this.deleteExpiredClientsSql = "DELETE FROM " + table + "_clients WHERE ctid IN (SELECT ctid FROM " + table
+            + "_clients WHERE expires_at <= ? LIMIT " + DELETE_BATCH + ")";
         // Parameters: client, sender, recipient, now, now + unseen, then now - block (three times) and
-        // now + whitelist. In SET and WHERE, g.* is the old row and EXCLUDED.first_seen is now; the old
+        // now + whitelist, then now - block once more for passed_at. In SET and WHERE, g.* is the old row and EXCLUDED.first_seen is now; the old
         // row is live while it expires after now. An early retry matches no WHERE, so nothing is
         // written (no dead row per spam retry) and no row comes back: that absence is the verdict.
         this.upsertSql = "INSERT INTO " + table + " AS g (client, sender, recipient, first_seen, whitelisted, expires_at) "
@@ -71,9 +98,12 @@ public final class JdbcGreylistStore implements GreylistStore {
             + "whitelisted = (g.expires_at > EXCLUDED.first_seen AND (g.whitelisted OR g.first_seen <= ?)), "
             + "first_seen = CASE WHEN g.expires_at > EXCLUDED.first_seen THEN g.first_seen ELSE EXCLUDED.first_seen END, "
             + "expires_at = CASE WHEN g.expires_at <= EXCLUDED.first_seen THEN EXCLUDED.expires_at "
-            + "WHEN g.whitelisted OR g.first_seen <= ? THEN ? ELSE g.expires_at END "
+            + "WHEN g.whitelisted OR g.first_seen <= ? THEN ? ELSE g.expires_at END, "
+            // A first pass (a live waiting row that passes now) stamps passed_at = now: auto-whitelisting counts it.
+            + "passed_at = CASE WHEN g.expires_at > EXCLUDED.first_seen AND NOT g.whitelisted AND g.first_seen <= ? "
+            + "THEN EXCLUDED.first_seen ELSE g.passed_at END "
             + "WHERE g.expires_at <= EXCLUDED.first_seen OR g.whitelisted OR g.first_seen <= ? "
-            + "RETURNING whitelisted";
+            + "RETURNING whitelisted, passed_at, first_seen";
         this.deleteExpiredSql = "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table
             + " WHERE expires_at <= ? LIMIT " + DELETE_BATCH + ")";
         this.countSql = "SELECT count(*) FROM " + table;
@@ -107,9 +137,12 @@ public final class JdbcGreylistStore implements GreylistStore {
     }
 
     @Override
-    public GreylistDecision record(Triplet triplet, long nowMillis) {
+    public GreylistVerdict decide(Triplet triplet, long nowMillis) {
         try (Connection connection = dataSource.getConnection()) {
             ensureTable(connection);
+            if (autoWhitelistAfter > 0 && clientWhitelisted(connection, triplet.client(), nowMillis)) {
+                return GreylistVerdict.of(GreylistDecision.PASSED_CLIENT_WHITELISTED);
+            }
             try (PreparedStatement upsert = connection.prepareStatement(upsertSql)) {
                 upsert.setQueryTimeout(queryTimeoutSeconds);
                 long passFrom = nowMillis - periods.blockMillis();
@@ -122,15 +155,51 @@ public final class JdbcGreylistStore implements GreylistStore {
                 upsert.setLong(7, passFrom);
                 upsert.setLong(8, nowMillis + periods.whitelistMillis());
                 upsert.setLong(9, passFrom);
+                upsert.setLong(10, passFrom);
+                boolean firstPass;
+                long firstSeen;
                 try (ResultSet row = upsert.executeQuery()) {
                     if (!row.next()) {
-                        return GreylistDecision.DEFERRED_EARLY;
+                        return GreylistVerdict.of(GreylistDecision.DEFERRED_EARLY);
                     }
-                    return row.getBoolean(1) ? GreylistDecision.PASSED : GreylistDecision.DEFERRED_NEW;
+                    if (!row.getBoolean(1)) {
+                        return GreylistVerdict.of(GreylistDecision.DEFERRED_NEW);
+                    }
+                    long passedAt = row.getLong(2);
+                    firstPass = !row.wasNull() && passedAt == nowMillis;
+                    firstSeen = row.getLong(3);
                 }
+                if (!firstPass) {
+                    return GreylistVerdict.of(GreylistDecision.PASSED);
+                }
+                if (autoWhitelistAfter > 0) {
+                    countPass(connection, triplet.client(), nowMillis);
+                }
+                return GreylistVerdict.passedAfter(nowMillis - firstSeen);
             }
         } catch (SQLException | RuntimeException e) {
             throw failure("greylist database", e);
+        }
+    }
+
+    private boolean clientWhitelisted(Connection connection, String client, long nowMillis) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(clientWhitelistedSql)) {
+            update.setQueryTimeout(queryTimeoutSeconds);
+            update.setLong(1, nowMillis + periods.whitelistMillis());
+            update.setString(2, client);
+            update.setInt(3, autoWhitelistAfter);
+            update.setLong(4, nowMillis);
+            return update.executeUpdate() > 0;
+        }
+    }
+
+    private void countPass(Connection connection, String client, long nowMillis) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(countPassSql)) {
+            upsert.setQueryTimeout(queryTimeoutSeconds);
+            upsert.setString(1, client);
+            upsert.setLong(2, nowMillis + periods.whitelistMillis());
+            upsert.setLong(3, nowMillis);
+            upsert.executeUpdate();
         }
     }
 
@@ -174,6 +243,15 @@ public final class JdbcGreylistStore implements GreylistStore {
         try (Connection connection = dataSource.getConnection()) {
             ensureTable(connection);
             try (PreparedStatement delete = connection.prepareStatement(deleteExpiredSql)) {
+                delete.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
+                delete.setLong(1, nowMillis);
+                int batch;
+                do {
+                    batch = delete.executeUpdate();
+                    deleted += batch;
+                } while (batch == DELETE_BATCH);
+            }
+            try (PreparedStatement delete = connection.prepareStatement(deleteExpiredClientsSql)) {
                 delete.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
                 delete.setLong(1, nowMillis);
                 int batch;

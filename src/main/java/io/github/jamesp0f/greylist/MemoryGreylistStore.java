@@ -13,6 +13,9 @@ import java.util.Map;
  * the two heads (amortised cleanup: every call adds at most one entry and can remove two), and
  * when the bound is reached the entry closest to expiry goes first.
  *
+ * <p>Auto-whitelisted clients (keys of few bytes, far fewer than triplets) sit in a third map in
+ * access order, expiring whitelist lifetime after their last pass, bounded by maxEntries as well.
+ *
  * <p>Triplets are kept as a 128-bit hash, not as text, to stay near 100 bytes an entry. A
  * collision would merge two triplets; at a million entries its odds are about 1 in 10^26.
  * One lock: a decision takes well under a microsecond, far below SMTP's pace.
@@ -24,45 +27,100 @@ public final class MemoryGreylistStore implements GreylistStore {
 
     private final GreylistPeriods periods;
     private final int maxEntries;
+    private final int autoWhitelistAfter;
     /** Key -> first attempt (epoch ms); insertion order = expiry order. */
     private final LinkedHashMap<TripletHash, Long> waiting = new LinkedHashMap<>(1024, 0.75f, false);
     /** Key -> last use (epoch ms); access order = expiry order. */
     private final LinkedHashMap<TripletHash, Long> whitelisted = new LinkedHashMap<>(1024, 0.75f, true);
+    /** Client key -> passes and last pass; access order = expiry order. */
+    private final LinkedHashMap<String, ClientPasses> clients = new LinkedHashMap<>(64, 0.75f, true);
 
+    /** Without auto-whitelisting. */
     public MemoryGreylistStore(GreylistPeriods periods, int maxEntries) {
+        this(periods, maxEntries, 0);
+    }
+
+    /** {@code autoWhitelistAfter}: passes that whitelist a client; 0 turns auto-whitelisting off. */
+    public MemoryGreylistStore(GreylistPeriods periods, int maxEntries, int autoWhitelistAfter) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
         }
+        if (autoWhitelistAfter < 0) {
+            throw new IllegalArgumentException("autoWhitelistAfter must be 0 or more, got " + autoWhitelistAfter);
+        }
         this.periods = periods;
         this.maxEntries = maxEntries;
+        this.autoWhitelistAfter = autoWhitelistAfter;
     }
 
     @Override
-    public synchronized GreylistDecision record(Triplet triplet, long nowMillis) {
+    public synchronized GreylistVerdict decide(Triplet triplet, long nowMillis) {
         expireSome(nowMillis);
+        if (clientWhitelisted(triplet.client(), nowMillis)) {
+            return GreylistVerdict.of(GreylistDecision.PASSED_CLIENT_WHITELISTED);
+        }
         TripletHash key = TripletHash.of(triplet);
         Long lastUse = whitelisted.get(key);
         if (lastUse != null) {
             if (nowMillis < lastUse + periods.whitelistMillis()) {
                 whitelisted.put(key, nowMillis);
-                return GreylistDecision.PASSED;
+                return GreylistVerdict.of(GreylistDecision.PASSED);
             }
             whitelisted.remove(key);
         }
         Long firstAttempt = waiting.get(key);
         if (firstAttempt != null) {
             if (nowMillis < firstAttempt + periods.blockMillis()) {
-                return GreylistDecision.DEFERRED_EARLY;
+                return GreylistVerdict.of(GreylistDecision.DEFERRED_EARLY);
             }
             waiting.remove(key);
             if (nowMillis < firstAttempt + periods.unseenMillis()) {
                 whitelisted.put(key, nowMillis);
-                return GreylistDecision.PASSED;
+                countPass(triplet.client(), nowMillis);
+                return GreylistVerdict.passedAfter(nowMillis - firstAttempt);
             }
         }
         waiting.put(key, nowMillis);
         evictOverBound();
-        return GreylistDecision.DEFERRED_NEW;
+        return GreylistVerdict.of(GreylistDecision.DEFERRED_NEW);
+    }
+
+    private boolean clientWhitelisted(String client, long nowMillis) {
+        if (autoWhitelistAfter == 0) {
+            return false;
+        }
+        ClientPasses passes = clients.get(client);
+        if (passes == null) {
+            return false;
+        }
+        if (nowMillis >= passes.lastPass + periods.whitelistMillis()) {
+            // Also keeps the access order an expiry order: get() moved it to the tail.
+            clients.remove(client);
+            return false;
+        }
+        if (passes.count < autoWhitelistAfter) {
+            return false;
+        }
+        passes.lastPass = nowMillis;
+        return true;
+    }
+
+    private void countPass(String client, long nowMillis) {
+        if (autoWhitelistAfter == 0) {
+            return;
+        }
+        ClientPasses passes = clients.get(client);
+        if (passes == null || nowMillis >= passes.lastPass + periods.whitelistMillis()) {
+            passes = new ClientPasses();
+            clients.put(client, passes);
+        }
+        passes.count++;
+        passes.lastPass = nowMillis;
+        if (clients.size() > maxEntries) {
+            Iterator<String> oldest = clients.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
     }
 
     @Override
@@ -78,6 +136,19 @@ public final class MemoryGreylistStore implements GreylistStore {
     private void expireSome(long nowMillis) {
         expireHead(waiting, periods.unseenMillis(), nowMillis);
         expireHead(whitelisted, periods.whitelistMillis(), nowMillis);
+        Iterator<ClientPasses> oldestClient = clients.values().iterator();
+        for (int i = 0; i < CLEANUP_PER_CALL && oldestClient.hasNext(); i++) {
+            if (oldestClient.next().lastPass + periods.whitelistMillis() > nowMillis) {
+                break;
+            }
+            oldestClient.remove();
+        }
+    }
+
+    /** A client's passes; mutable, changed under the store's lock only. */
+    private static final class ClientPasses {
+        private int count;
+        private long lastPass;
     }
 
     private static void expireHead(LinkedHashMap<TripletHash, Long> map, long lifetime, long nowMillis) {

@@ -1,8 +1,11 @@
 package io.github.jamesp0f.greylist;
 
-import java.net.InetSocketAddress;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import javax.inject.Inject;
@@ -11,17 +14,33 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.dsn.DSNStatus;
 import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Lookup;
 
+import io.github.jamesp0f.attributes.P0fAttributes;
 import io.github.jamesp0f.client.P0fLookup;
+import io.github.jamesp0f.dns.ForwardConfirmedDns;
+import io.github.jamesp0f.dns.ReverseName;
+import io.github.jamesp0f.dns.ReverseNameCache;
 import io.github.jamesp0f.metrics.P0fMetrics;
+import io.github.jamesp0f.smtp.InputPause;
+import io.github.jamesp0f.smtp.P0fHandlerConfig.FileResolver;
 import io.github.jamesp0f.smtp.SessionFingerprint;
 
 /**
@@ -36,11 +55,18 @@ import io.github.jamesp0f.smtp.SessionFingerprint;
  * RCPTs, answers 451 4.3.0, and logs every store failure. Here the rules live in
  * {@link GreylistStore#record}, one atomic call per RCPT that a database does as one upsert.
  *
+ * <p>Exemptions by forward-confirmed host name: for a client about to be greylisted (and only
+ * then), the FCrDNS lookup starts at HELO/EHLO (or MAIL) and the session's input is paused until
+ * it completes or times out ({@link InputPause}: no thread waits), so that RCPT reads the answer
+ * at once. The reverse DNS goes to dnsjava's default resolver, which James's DNS service sets to
+ * the servers of its dnsservice.xml ({@code setAsDNSJavaDefault}, true by default). A DNS
+ * failure or timeout means "not exempt".
+ *
  * <p>Never answers OK (that would skip James's relay check): passing is DECLINED, deferring is
  * {@code 451 4.7.1}. Relaying and authenticated sessions are never greylisted, and a failing store
  * lets mail through (fail open).
  */
-public class P0fGreylistHandler implements RcptHook {
+public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMessageHook {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(P0fGreylistHandler.class);
 
@@ -51,36 +77,62 @@ public class P0fGreylistHandler implements RcptHook {
             + " Greylisted: please try again later")
         .build();
 
+    /** The longest delay of the transaction's accepted recipients, in ms, for the p0f.greylist attribute. */
+    private static final AttachmentKey<Long> DELAY = AttachmentKey.of("io.github.jamesp0f.greylist.delay", Long.class);
+
+    /** Addresses whose FCrDNS result is kept: about 200 bytes each. */
+    static final int REVERSE_NAMES_CACHED = 100_000;
+
     private final P0fMetrics metrics;
     private final Clock clock;
     private final Function<GreylistConfig, GreylistStore> storeFactory;
+    private final Function<GreylistConfig, Function<InetAddress, CompletableFuture<ReverseName>>> dnsFactory;
+    private final FileResolver files;
     private GreylistConfig config;
     private GreylistStore store;
     private StoreHealth health;
+    private ReverseNameCache reverseNames;
 
     @Inject
-    public P0fGreylistHandler(P0fMetrics metrics) {
-        this(metrics, Clock.systemUTC(), null);
+    public P0fGreylistHandler(P0fMetrics metrics, FileSystem fileSystem) {
+        this(metrics, Clock.systemUTC(), null, null, fileSystem::getFile);
     }
 
-    /** For tests: a controlled clock, and optionally a store of the test's choosing. */
+    /** For tests: a controlled clock, a store of the test's choosing (or null), no reverse DNS. */
     P0fGreylistHandler(P0fMetrics metrics, Clock clock, Function<GreylistConfig, GreylistStore> storeFactory) {
+        this(metrics, clock, storeFactory,
+            parsed -> address -> CompletableFuture.completedFuture(ReverseName.failed("no DNS in this test")),
+            File::new);
+    }
+
+    /**
+     * For tests: a controlled clock, and optionally a store and a reverse DNS of the test's choosing
+     * (null: the configured store; FCrDNS through dnsjava's default resolver).
+     */
+    P0fGreylistHandler(P0fMetrics metrics, Clock clock, Function<GreylistConfig, GreylistStore> storeFactory,
+                       Function<GreylistConfig, Function<InetAddress, CompletableFuture<ReverseName>>> dnsFactory,
+                       FileResolver files) {
         this.metrics = metrics;
         this.clock = clock;
         this.storeFactory = storeFactory != null ? storeFactory : this::defaultStore;
+        this.dnsFactory = dnsFactory != null ? dnsFactory
+            : parsed -> new ForwardConfirmedDns(Lookup::getDefaultResolver, parsed.dnsTimeout())::lookup;
+        this.files = files;
     }
 
     private GreylistStore defaultStore(GreylistConfig parsed) {
         return parsed.jdbc()
-            .<GreylistStore>map(jdbc -> new JdbcGreylistStore(jdbc, parsed.periods(), clock::millis))
-            .orElseGet(() -> new MemoryGreylistStore(parsed.periods(), parsed.maxEntries()));
+            .<GreylistStore>map(jdbc -> new JdbcGreylistStore(jdbc, parsed.periods(), parsed.autoWhitelistAfter(), clock::millis))
+            .orElseGet(() -> new MemoryGreylistStore(parsed.periods(), parsed.maxEntries(), parsed.autoWhitelistAfter()));
     }
 
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
-        this.config = GreylistConfig.parse(configuration);
+        this.config = GreylistConfig.parse(configuration, files);
         this.health = new StoreHealth(config.storeRetryDelay().toMillis());
         this.store = storeFactory.apply(config);
+        this.reverseNames = new ReverseNameCache(dnsFactory.apply(config), clock::millis,
+            config.dnsCacheLifetime().toMillis(), REVERSE_NAMES_CACHED, metrics::greylistDnsFailure);
         LOGGER.info("p0f greylisting: {}", config);
     }
 
@@ -91,44 +143,121 @@ public class P0fGreylistHandler implements RcptHook {
         }
     }
 
+    /** Starts the FCrDNS lookup of a client about to be greylisted, and pauses its input until done. */
+    @Override
+    public HookResult doHelo(SMTPSession session, String helo) {
+        startReverseDns(session);
+        return HookResult.DECLINED;
+    }
+
+    /** For clients that skip HELO: with PIPELINING, RCPT may then find the lookup pending (not exempt). */
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        startReverseDns(session);
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MailAddress sender) {
+        return doMail(session, MaybeSender.of(sender));
+    }
+
+    private void startReverseDns(SMTPSession session) {
+        if (!config.needsReverseDns() || SessionReverseName.started(session) || exemptSession(session)
+            || !config.criteria().selects(SessionFingerprint.lookup(session))) {
+            return;
+        }
+        try {
+            CompletableFuture<ReverseName> lookup = reverseNames.get(clientAddress(session));
+            SessionReverseName.attach(session, lookup);
+            InputPause.until(session, lookup);
+        } catch (RuntimeException e) {
+            // A bug must not cost mail: without a name the client is simply not exempt.
+            LOGGER.warn("FCrDNS lookup for greylisting could not start: {}", e.toString());
+        }
+    }
+
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        if (session.isRelayingAllowed() || session.getUsername() != null) {
+        if (exemptSession(session)) {
             return HookResult.DECLINED;
         }
         Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
         if (!config.criteria().selects(lookup)) {
             return HookResult.DECLINED;
         }
-        long now = clock.millis();
-        if (!health.worthTrying(now)) {
+        Optional<String> confirmedName = config.needsReverseDns()
+            ? SessionReverseName.read(session).orElse(ReverseName.failed("no lookup started")).confirmedName()
+            : Optional.empty();
+        Optional<String> exemption = confirmedName.flatMap(config.exemptHostnames()::match);
+        if (exemption.isPresent()) {
+            LOGGER.debug("Not greylisting {}: confirmed host name {} matches exemption '{}'",
+                session.getRemoteAddress().getAddress().getHostAddress(), confirmedName.get(), exemption.get());
+            metrics.greylistExemptedByHostname();
+            noteDelay(session, 0);
             return HookResult.DECLINED;
         }
-        Triplet triplet = triplet(session, sender, rcpt);
-        GreylistDecision decision;
+        long now = clock.millis();
+        if (!health.worthTrying(now)) {
+            noteDelay(session, 0);
+            return HookResult.DECLINED;
+        }
+        Triplet triplet = Triplet.of(ClientKey.of(clientAddress(session), config.keyBy(), confirmedName),
+            sender.asString(""), rcpt == null ? "" : rcpt.asString());
+        GreylistVerdict verdict;
         try {
-            decision = store.record(triplet, now);
+            verdict = store.decide(triplet, now);
         } catch (GreylistStoreException e) {
             health.failed(e, now);
+            noteDelay(session, 0);
             return HookResult.DECLINED;
         } catch (RuntimeException e) {
             // A bug must not cost mail either.
             health.failed(new GreylistStoreException("greylist store: " + e, e), now);
+            noteDelay(session, 0);
             return HookResult.DECLINED;
         }
         health.succeeded();
-        LOGGER.debug("Greylist {}: {}", triplet, decision);
-        if (decision.deferred()) {
-            metrics.greylistDeferred();
-            return DEFERRED;
+        LOGGER.debug("Greylist {}: {}", triplet, verdict);
+        switch (verdict.decision()) {
+            case PASSED:
+                metrics.greylistPassed();
+                noteDelay(session, verdict.delayMillis());
+                return HookResult.DECLINED;
+            case PASSED_CLIENT_WHITELISTED:
+                metrics.greylistExemptedByAutoWhitelist();
+                noteDelay(session, 0);
+                return HookResult.DECLINED;
+            default:
+                metrics.greylistDeferred();
+                return DEFERRED;
         }
-        metrics.greylistPassed();
+    }
+
+    private static void noteDelay(SMTPSession session, long delayMillis) {
+        long longest = Math.max(delayMillis, session.getAttachment(DELAY, State.Transaction).orElse(0L));
+        session.setAttachment(DELAY, longest, State.Transaction);
+    }
+
+    /** Copies the transaction's delay onto the mail as {@link P0fAttributes#GREYLIST} (whole seconds). */
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        session.getAttachment(DELAY, State.Transaction).ifPresent(delay -> mail.setAttribute(
+            new Attribute(P0fAttributes.GREYLIST, AttributeValue.of(String.valueOf(delay / 1000)))));
         return HookResult.DECLINED;
     }
 
-    private Triplet triplet(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        InetSocketAddress remote = session.getRemoteAddress();
-        return Triplet.of(ClientKey.of(remote.getAddress(), config.groupByNetwork()),
-            sender.asString(""), rcpt == null ? "" : rcpt.asString());
+    private static boolean exemptSession(SMTPSession session) {
+        return session.isRelayingAllowed() || session.getUsername() != null;
+    }
+
+    /** Without a scope id, and an IPv4-mapped IPv6 address as the IPv4 client it stands for. */
+    private static InetAddress clientAddress(SMTPSession session) {
+        InetAddress remote = session.getRemoteAddress().getAddress();
+        try {
+            return InetAddress.getByAddress(remote.getAddress());
+        } catch (UnknownHostException e) {
+            return remote;
+        }
     }
 }

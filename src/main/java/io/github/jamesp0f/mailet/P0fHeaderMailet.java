@@ -33,7 +33,10 @@ import io.github.jamesp0f.client.Fingerprint;
  * or {@code both};</li>
  * <li>{@code headerPrefix}: prefix of the per-field headers, default {@code X-P0F-};</li>
  * <li>{@code summaryHeader}: name of the summary header, default {@code X-P0F};</li>
- * <li>{@code maxLength}: longest value written, default 200 characters.</li>
+ * <li>{@code maxLength}: longest value written, default 200 characters;</li>
+ * <li>{@code greylistHeader}: {@code true} also stamps {@code <headerPrefix>Greylist} (milter-greylist's
+ * X-Greylist) from the {@code p0f.greylist} attribute that P0fGreylistHandler sets:
+ * {@code delayed 312 seconds} or {@code not delayed}; default {@code false}.</li>
  * </ul>
  * Values are ASCII printable only (anything else becomes '?'), without CR, LF or control
  * characters, and cut at maxLength.
@@ -44,12 +47,14 @@ public class P0fHeaderMailet extends GenericMailet {
     static final String LINK_TYPE = "Link-Type";
     static final String DISTANCE = "Distance";
     static final String UPTIME = "Uptime";
+    static final String GREYLIST = "Greylist";
 
     private boolean fields;
     private boolean summary;
     private String prefix;
     private String summaryHeader;
     private int maxLength;
+    private boolean greylistHeader;
 
     @Override
     public void init() throws MessagingException {
@@ -71,6 +76,11 @@ public class P0fHeaderMailet extends GenericMailet {
         }
         prefix = headerName("headerPrefix", getInitParameter("headerPrefix", "X-P0F-"));
         summaryHeader = headerName("summaryHeader", getInitParameter("summaryHeader", "X-P0F"));
+        String greylist = getInitParameter("greylistHeader", "false").trim().toLowerCase(Locale.ROOT);
+        if (!greylist.equals("true") && !greylist.equals("false")) {
+            throw new MessagingException(getMailetName() + ": <greylistHeader> must be true or false, not '" + greylist + "'");
+        }
+        greylistHeader = greylist.equals("true");
         String max = getInitParameter("maxLength", "200").trim();
         try {
             maxLength = Integer.parseInt(max);
@@ -96,10 +106,11 @@ public class P0fHeaderMailet extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         Optional<Fingerprint> fingerprint = P0fAttributes.fingerprint(mail);
+        Optional<String> greylisted = greylistHeader ? greylistValue(mail) : Optional.empty();
         // Touching a James message marks it modified, and a modified message is re-encoded when it
         // is written: a mail with nothing to remove and nothing to stamp is left as it came.
         List<String> forged = ourHeadersIn(message);
-        if (forged.isEmpty() && fingerprint.isEmpty()) {
+        if (forged.isEmpty() && fingerprint.isEmpty() && greylisted.isEmpty()) {
             return;
         }
         for (String name : forged) {
@@ -115,9 +126,20 @@ public class P0fHeaderMailet extends GenericMailet {
                 message.addHeader(summaryHeader, sanitize(summaryValue(fingerprint.get())));
             }
         }
+        if (greylisted.isPresent()) {
+            message.addHeader(prefix + GREYLIST, sanitize(greylisted.get()));
+        }
         // No saveChanges(): the headers are changed already, and it would only recompute MIME
         // headers (half this mailet's cost). James's MimeMessageWrapper saves a changed message
         // itself when it writes it (JAMES-1320), as does JavaMail's MimeMessage.writeTo.
+    }
+
+    /** "delayed 312 seconds" or "not delayed", from the handler's whole seconds. */
+    private static Optional<String> greylistValue(Mail mail) {
+        return mail.getAttribute(P0fAttributes.GREYLIST)
+            .map(attribute -> String.valueOf(attribute.getValue().value()).trim())
+            .filter(seconds -> seconds.matches("\\d{1,12}"))
+            .map(seconds -> seconds.equals("0") ? "not delayed" : "delayed " + seconds + " seconds");
     }
 
     /** The names of the headers under our prefix, or our summary header, that the message has. */

@@ -37,6 +37,9 @@ public class P0fMetrics {
     private final Metric blocked;
     private final Metric greylistDeferred;
     private final Metric greylistPassed;
+    private final Metric greylistExemptedHostname;
+    private final Metric greylistExemptedClient;
+    private final Metric greylistDnsFailures;
     private final Metric unavailable;
 
     @Inject
@@ -52,6 +55,9 @@ public class P0fMetrics {
         this.blocked = metricFactory.generate(PREFIX + "blocked");
         this.greylistDeferred = metricFactory.generate(PREFIX + "greylist_deferred");
         this.greylistPassed = metricFactory.generate(PREFIX + "greylist_passed");
+        this.greylistExemptedHostname = metricFactory.generate(PREFIX + "greylist_exempted_hostname");
+        this.greylistExemptedClient = metricFactory.generate(PREFIX + "greylist_exempted_auto_whitelist");
+        this.greylistDnsFailures = metricFactory.generate(PREFIX + "greylist_dns_failures");
         this.unavailable = metricFactory.generate(PREFIX + "unavailable");
     }
 
@@ -117,5 +123,20 @@ public class P0fMetrics {
     /** A greylisted client let through (retried after the block time, or already whitelisted). */
     public void greylistPassed() {
         greylistPassed.increment();
+    }
+
+    /** A recipient let through at once because its client's confirmed host name is exempt. */
+    public void greylistExemptedByHostname() {
+        greylistExemptedHostname.increment();
+    }
+
+    /** A recipient let through at once because its client (key) is auto-whitelisted. */
+    public void greylistExemptedByAutoWhitelist() {
+        greylistExemptedClient.increment();
+    }
+
+    /** A reverse DNS lookup for greylisting that failed or timed out (the client was not exempted). */
+    public void greylistDnsFailure() {
+        greylistDnsFailures.increment();
     }
 }

@@ -17,7 +17,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
  * deadline: the p0f client completes every lookup by then (timeout plus NOMATCH retry), with a
  * TIMEOUT failure if p0f has not answered, and so needs no timer of its own here.
  */
-final class InputPause {
+public final class InputPause {
 
     private InputPause() {
     }
@@ -27,7 +27,7 @@ final class InputPause {
      * already complete (cache hit, client backing off), or when the session is not one of James's
      * network sessions.
      */
-    static void until(SMTPSession session, CompletableFuture<?> lookup) {
+    public static void until(SMTPSession session, CompletableFuture<?> lookup) {
         if (lookup.isDone() || !(session instanceof ProtocolSessionImpl)) {
             return;
         }

@@ -28,19 +28,27 @@ final class DemoConfiguration {
     private final int webAdminPort;
     private final String p0fSocket;
     private final String blockTime;
+    private final String dnsServer;
 
-    DemoConfiguration(int smtpPort, int imapPort, int webAdminPort, String p0fSocket, String blockTime) {
+    /** {@code dnsServer}: James's only DNS server, or null for James's default (the system's). */
+    DemoConfiguration(int smtpPort, int imapPort, int webAdminPort, String p0fSocket, String blockTime, String dnsServer) {
         this.smtpPort = smtpPort;
         this.imapPort = imapPort;
         this.webAdminPort = webAdminPort;
         this.p0fSocket = p0fSocket;
         this.blockTime = blockTime;
+        this.dnsServer = dnsServer;
     }
 
     void writeTo(Path conf) throws IOException {
         Files.createDirectories(conf);
         smtpServer().writeTo(conf.resolve("smtpserver.xml"));
         mailetContainer().writeTo(conf.resolve("mailetcontainer.xml"));
+        if (dnsServer != null) {
+            Files.write(conf.resolve("dnsservice.xml"), ("<dnsservice><servers><server>" + dnsServer + "</server></servers>"
+                + "<autodiscover>false</autodiscover><authoritative>false</authoritative>"
+                + "<maxcachesize>50000</maxcachesize></dnsservice>\n").getBytes(StandardCharsets.UTF_8));
+        }
         try (DirectoryStream<Path> templates = Files.newDirectoryStream(TEMPLATES)) {
             for (Path template : templates) {
                 String text = new String(Files.readAllBytes(template), StandardCharsets.UTF_8)

@@ -32,7 +32,9 @@ import com.google.inject.multibindings.Multibinder;
  * <pre>
  * DemoJames --home DIR --smtp-port 2525 --imap-port 1143 --webadmin-port 8000
  *           --p0f-socket /path/p0f.sock --block-time 5s --user demo@localhost --password demo
+ *           [--dns-server 127.53.0.1]
  * </pre>
+ * With {@code --dns-server}, James's DNS (dnsservice.xml) uses that server only.
  * Demo support, not part of the extension (its classes come from extensions-jars only).
  */
 public final class DemoJames {
@@ -50,7 +52,8 @@ public final class DemoJames {
         GuiceJamesServer server = null;
         try {
             new DemoConfiguration(Integer.parseInt(options.get("smtp-port")), Integer.parseInt(options.get("imap-port")),
-                Integer.parseInt(options.get("webadmin-port")), options.get("p0f-socket"), options.get("block-time"))
+                Integer.parseInt(options.get("webadmin-port")), options.get("p0f-socket"), options.get("block-time"),
+                options.get("dns-server"))
                 .writeTo(home.resolve("conf"));
             Files.createDirectories(home.resolve("extensions-jars"));
             server = create(home);
@@ -95,7 +98,8 @@ public final class DemoJames {
 
     private static void usage(String problem) {
         System.err.println("DemoJames: " + problem + "\nusage: DemoJames --home DIR --smtp-port N --imap-port N"
-            + " --webadmin-port N --p0f-socket PATH --block-time 5s --user USER@DOMAIN --password SECRET");
+            + " --webadmin-port N --p0f-socket PATH --block-time 5s --user USER@DOMAIN --password SECRET"
+            + " [--dns-server ADDRESS]");
         System.exit(2);
     }
 

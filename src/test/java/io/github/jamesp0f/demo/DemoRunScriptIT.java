@@ -40,6 +40,7 @@ class DemoRunScriptIT {
     @Test
     void theTourRunsRightAfterAPreviousRunAndCleansUp(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
+        io.github.jamesp0f.testing.RealDns.assumeAvailable();
         assumeTrue(Files.isExecutable(Paths.get("/usr/bin/python3")) || Files.isExecutable(Paths.get("/usr/local/bin/python3")),
             "the demo needs python3");
         int smtpPort = JamesTestServer.freePort();
@@ -62,6 +63,10 @@ class DemoRunScriptIT {
             "S: 451 4.7.1",
             "ok: accepted on retry",
             "S: 554 5.7.1",
+            "ok: accepted at once (exempt from greylisting by its confirmed host name)",
+            "ok: the Windows mail server's mail was not delayed",
+            "X-P0F-Greylist: delayed ",
+            "p0f_greylist_exempted_hostname_total 1.0",
             "X-P0F-Genre: Linux",
             "X-P0F-Genre: Windows 7 or 8",
             "ok: the forged headers were replaced by what p0f saw",
@@ -76,7 +81,7 @@ class DemoRunScriptIT {
         assertThat(work.find()).isTrue();
         assertThat(Paths.get(work.group(1))).doesNotExist();
         List<String> pids = pids(run.output);
-        assertThat(pids).as("p0f's and James's pids in the transcript").hasSize(2);
+        assertThat(pids).as("p0f's, unbound's and James's pids in the transcript").hasSize(3);
         assertStopped(pids);
     }
 

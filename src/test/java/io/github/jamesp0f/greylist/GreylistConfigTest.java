@@ -32,6 +32,40 @@ class GreylistConfigTest {
         assertThat(config.maxEntries()).isEqualTo(1_000_000);
         assertThat(config.storeRetryDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.jdbc()).isEmpty();
+        assertThat(config.keyBy()).isEqualTo(KeyBy.ADDRESS);
+        assertThat(config.autoWhitelistAfter()).isEqualTo(5);
+        assertThat(config.exemptHostnames().match("mail-ab1.outbound.protection.outlook.com")).isPresent();
+        assertThat(config.needsReverseDns()).isTrue();
+        assertThat(config.dnsTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.dnsCacheLifetime()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void keyByAndTheOlderGroupByNetwork() throws Exception {
+        assertThat(GreylistConfig.parse(with("keyBy", "Hostname")).keyBy()).isEqualTo(KeyBy.HOSTNAME);
+        assertThat(GreylistConfig.parse(with("groupByNetwork", "true")).keyBy()).isEqualTo(KeyBy.NETWORK);
+        assertThat(GreylistConfig.parse(with("groupByNetwork", "true", "keyBy", "network")).keyBy()).isEqualTo(KeyBy.NETWORK);
+        assertThatThrownBy(() -> GreylistConfig.parse(with("groupByNetwork", "true", "keyBy", "hostname")))
+            .isInstanceOf(ConfigurationException.class).hasMessageContaining("<groupByNetwork> true contradicts <keyBy> hostname");
+    }
+
+    @Test
+    void withoutExemptionsNorHostnameKeysNoDnsIsAsked() throws Exception {
+        assertThat(GreylistConfig.parse(with("exemptHostnamesFile", "none")).needsReverseDns()).isFalse();
+        assertThat(GreylistConfig.parse(with("exemptHostnamesFile", "none", "keyBy", "hostname")).needsReverseDns()).isTrue();
+    }
+
+    @Test
+    void anExemptionFileReplacesTheDefaultList(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("exempt.txt");
+        java.nio.file.Files.writeString(file, "# ours\npartner.example\n");
+
+        GreylistConfig config = GreylistConfig.parse(with("exemptHostnamesFile", file.toString(),
+            "exemptHostnames", "/^mx\\d+\\.other\\.example$/"));
+
+        assertThat(config.exemptHostnames().match("mx.partner.example")).isPresent();
+        assertThat(config.exemptHostnames().match("mx7.other.example")).isPresent();
+        assertThat(config.exemptHostnames().match("mail-ab1.outbound.protection.outlook.com")).isEmpty();
     }
 
     @Test
@@ -73,6 +107,13 @@ class GreylistConfigTest {
         "whitelistLifetime|0s|<whitelistLifetime>",
         "maxEntries|0|<maxEntries>",
         "storeRetryDelay|later|<storeRetryDelay>",
+        "keyBy|domain|<keyBy> must be address, network or hostname",
+        "autoWhitelistAfter|-1|<autoWhitelistAfter>",
+        "exemptHostnames|bad!name|<exemptHostnames> line 1: 'bad!name'",
+        "exemptHostnamesFile|/nonexistent/exempt.txt|<exemptHostnamesFile> cannot be read: /nonexistent/exempt.txt",
+        "dnsTimeout|0s|<dnsTimeout>",
+        "dnsTimeout|2m|<dnsTimeout>",
+        "dnsCacheLifetime|0s|<dnsCacheLifetime>",
         "jdbc.user|james|<jdbc><url>",
         "jdbc.url|jdbc:mysql://db/mail|<jdbc><url>",
     })

@@ -46,6 +46,11 @@ final class GreylistJames {
      * James in the same test JVM (or a second MX in one test) would fail on their names.
      */
     static JamesTestServer start(int port, Path p0fSocket, String greylistElements) throws Exception {
+        return start(port, p0fSocket, greylistElements, null);
+    }
+
+    /** {@code dnsServiceXml}: James's conf/dnsservice.xml (e.g. {@code RealDns#jamesDnsServiceXml}); null: James's default. */
+    static JamesTestServer start(int port, Path p0fSocket, String greylistElements, String dnsServiceXml) throws Exception {
         XmlConfig smtp = SampleConfigs.smtpServer(port, p0fSocket.toString())
             .insertBefore(NEXT_HANDLER,
                 "<handler class=\"io.github.jamesp0f.greylist.P0fGreylistHandler\">" + greylistElements + "</handler>")
@@ -53,10 +58,13 @@ final class GreylistJames {
             .setAttribute("//handlerchain", "enableJmx", "false");
         XmlConfig mailets = SampleConfigs.mailetContainer()
             .setAttribute("/mailetcontainer | //processors | //processor", "enableJmx", "false");
-        return JamesTestServer.builder()
+        JamesTestServer.Builder builder = JamesTestServer.builder()
             .smtpServer(smtp)
             .mailetContainer(mailets)
-            .user(RECIPIENT, "secret")
-            .start();
+            .user(RECIPIENT, "secret");
+        if (dnsServiceXml != null) {
+            builder.confFile("dnsservice.xml", dnsServiceXml);
+        }
+        return builder.start();
     }
 }

@@ -34,5 +34,9 @@ class GreylistSampleConfigTest {
         assertThat(config.periods().blockMillis()).isEqualTo(Duration.ofMinutes(5).toMillis());
         assertThat(config.jdbc()).isPresent();
         assertThat(config.jdbc().get().table()).isEqualTo("p0f_greylist");
+        assertThat(config.keyBy()).isEqualTo(KeyBy.ADDRESS);
+        assertThat(config.autoWhitelistAfter()).isEqualTo(GreylistConfig.DEFAULT_AUTO_WHITELIST_AFTER);
+        assertThat(config.dnsTimeout()).isEqualTo(GreylistConfig.DEFAULT_DNS_TIMEOUT);
+        assertThat(config.exemptHostnames().match("mail-ab1.outbound.protection.outlook.com")).isPresent();
     }
 }

@@ -30,6 +30,112 @@ abstract class GreylistStoreContract {
     /** A new, empty store with {@link #PERIODS}. */
     abstract GreylistStore newStore() throws Exception;
 
+    /** A new, empty store with {@link #PERIODS} that whitelists a client after that many passes. */
+    abstract GreylistStore newStore(int autoWhitelistAfter) throws Exception;
+
+    static final int AUTO_AFTER = 3;
+
+    /** Triplet number {@code i} of {@code client}: a new sender each time. */
+    static Triplet from(String client, int i) {
+        return Triplet.of(client, "s" + i + "@example.com", "rcpt@example.org");
+    }
+
+    /** Makes {@code triplet} pass greylisting once (first attempt at {@code start}, retry after the block time). */
+    static long passOnce(GreylistStore store, Triplet triplet, long start) {
+        assertThat(store.record(triplet, start)).isEqualTo(GreylistDecision.DEFERRED_NEW);
+        long retry = start + BLOCK.toMillis();
+        assertThat(store.record(triplet, retry)).isEqualTo(GreylistDecision.PASSED);
+        return retry;
+    }
+
+    @Test
+    void theRetryThatPassesCarriesItsDelayLaterUsesNone() {
+        store.record(TRIPLET, T0);
+        assertThat(store.decide(TRIPLET, at(BLOCK.plusSeconds(7))).delayMillis()).isEqualTo(BLOCK.plusSeconds(7).toMillis());
+
+        GreylistVerdict later = store.decide(TRIPLET, at(BLOCK.plusSeconds(8)));
+        assertThat(later.decision()).isEqualTo(GreylistDecision.PASSED);
+        assertThat(later.delayMillis()).isZero();
+    }
+
+    @Test
+    void aClientIsWhitelistedAfterNPasses() throws Exception {
+        try (GreylistStore auto = newStore(AUTO_AFTER)) {
+            long now = T0;
+            for (int i = 0; i < AUTO_AFTER; i++) {
+                now = passOnce(auto, from("192.0.2.7", i), now);
+            }
+
+            assertThat(auto.record(from("192.0.2.7", 99), now + 1)).isEqualTo(GreylistDecision.PASSED_CLIENT_WHITELISTED);
+            assertThat(auto.record(from("192.0.2.8", 99), now + 1)).isEqualTo(GreylistDecision.DEFERRED_NEW);
+        }
+    }
+
+    @Test
+    void fewerPassesThanNDoNotWhitelistTheClient() throws Exception {
+        try (GreylistStore auto = newStore(AUTO_AFTER)) {
+            long now = T0;
+            for (int i = 0; i < AUTO_AFTER - 1; i++) {
+                now = passOnce(auto, from("192.0.2.7", i), now);
+            }
+
+            assertThat(auto.record(from("192.0.2.7", 99), now + 1)).isEqualTo(GreylistDecision.DEFERRED_NEW);
+        }
+    }
+
+    @Test
+    void usesOfAWhitelistedTripletAreNotPasses() throws Exception {
+        try (GreylistStore auto = newStore(AUTO_AFTER)) {
+            long now = passOnce(auto, from("192.0.2.7", 0), T0);
+            for (int i = 1; i <= AUTO_AFTER; i++) {
+                assertThat(auto.record(from("192.0.2.7", 0), now + i)).isEqualTo(GreylistDecision.PASSED);
+            }
+
+            assertThat(auto.record(from("192.0.2.7", 99), now + 10)).isEqualTo(GreylistDecision.DEFERRED_NEW);
+        }
+    }
+
+    @Test
+    void aWhitelistedClientExpiresAfterTheWhitelistLifetimeUnused() throws Exception {
+        try (GreylistStore auto = newStore(AUTO_AFTER)) {
+            long now = T0;
+            for (int i = 0; i < AUTO_AFTER; i++) {
+                now = passOnce(auto, from("192.0.2.7", i), now);
+            }
+            long lastUse = now + WHITELIST.toMillis() - 1;
+            assertThat(auto.record(from("192.0.2.7", 50), lastUse)).isEqualTo(GreylistDecision.PASSED_CLIENT_WHITELISTED);
+
+            // Each use renews it: still whitelisted just before lastUse + lifetime, gone at it.
+            assertThat(auto.record(from("192.0.2.7", 51), lastUse + WHITELIST.toMillis() - 1))
+                .isEqualTo(GreylistDecision.PASSED_CLIENT_WHITELISTED);
+            long unused = lastUse + WHITELIST.toMillis() - 1 + WHITELIST.toMillis();
+            assertThat(auto.record(from("192.0.2.7", 52), unused)).isEqualTo(GreylistDecision.DEFERRED_NEW);
+        }
+    }
+
+    @Test
+    void passesCountedLongAgoAreForgotten() throws Exception {
+        try (GreylistStore auto = newStore(AUTO_AFTER)) {
+            long now = T0;
+            for (int i = 0; i < AUTO_AFTER - 1; i++) {
+                now = passOnce(auto, from("192.0.2.7", i), now);
+            }
+            now = passOnce(auto, from("192.0.2.7", 10), now + WHITELIST.toMillis());
+
+            assertThat(auto.record(from("192.0.2.7", 99), now + 1)).isEqualTo(GreylistDecision.DEFERRED_NEW);
+        }
+    }
+
+    @Test
+    void withAutoWhitelistingOffNoClientIsWhitelisted() throws Exception {
+        long now = T0;
+        for (int i = 0; i < 10; i++) {
+            now = passOnce(store, from("192.0.2.7", i), now);
+        }
+
+        assertThat(store.record(from("192.0.2.7", 99), now + 1)).isEqualTo(GreylistDecision.DEFERRED_NEW);
+    }
+
     @BeforeEach
     void createStore() throws Exception {
         store = newStore();

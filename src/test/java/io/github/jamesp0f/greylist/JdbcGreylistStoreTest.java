@@ -30,6 +30,32 @@ class JdbcGreylistStoreTest extends GreylistStoreContract {
         return new JdbcGreylistStore(settings(table), PERIODS, () -> T0);
     }
 
+    @Override
+    GreylistStore newStore(int autoWhitelistAfter) {
+        return new JdbcGreylistStore(settings("greylist_" + TABLES.incrementAndGet()), PERIODS, autoWhitelistAfter, () -> T0);
+    }
+
+    @Test
+    void aTableMadeBeforeAutoWhitelistingIsMigratedOnFirstUse() throws Exception {
+        String old = "greylist_" + TABLES.incrementAndGet();
+        try (Connection connection = DriverManager.getConnection(POSTGRES.url(), POSTGRES.user(), "");
+             Statement statement = connection.createStatement()) {
+            // The table as versions before auto-whitelisting created it, with a waiting triplet.
+            statement.execute("CREATE TABLE " + old + " (client text NOT NULL, sender text NOT NULL, recipient text NOT NULL, "
+                + "first_seen bigint NOT NULL, whitelisted boolean NOT NULL, expires_at bigint NOT NULL, "
+                + "PRIMARY KEY (client, sender, recipient))");
+            statement.execute("INSERT INTO " + old + " VALUES ('192.0.2.7', 's0@example.com', 'rcpt@example.org', "
+                + T0 + ", false, " + (T0 + UNSEEN.toMillis()) + ")");
+        }
+        try (GreylistStore migrated = new JdbcGreylistStore(settings(old), PERIODS, 2, () -> T0)) {
+            long now = at(BLOCK);
+            assertThat(migrated.record(from("192.0.2.7", 0), now)).isEqualTo(GreylistDecision.PASSED);
+            now = passOnce(migrated, from("192.0.2.7", 1), now);
+
+            assertThat(migrated.record(from("192.0.2.7", 2), now + 1)).isEqualTo(GreylistDecision.PASSED_CLIENT_WHITELISTED);
+        }
+    }
+
     private static JdbcSettings settings(String table) {
         return JdbcSettings.forUrl(POSTGRES.url(), Optional.of(POSTGRES.user()), table);
     }

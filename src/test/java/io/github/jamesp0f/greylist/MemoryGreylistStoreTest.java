@@ -14,6 +14,11 @@ class MemoryGreylistStoreTest extends GreylistStoreContract {
         return new MemoryGreylistStore(PERIODS, 1000);
     }
 
+    @Override
+    GreylistStore newStore(int autoWhitelistAfter) {
+        return new MemoryGreylistStore(PERIODS, 1000, autoWhitelistAfter);
+    }
+
     private static Triplet numbered(int i) {
         return Triplet.of("192.0.2.7", "s" + i + "@example.com", "rcpt@example.org");
     }

@@ -215,7 +215,7 @@ class P0fGreylistHandlerTest {
         AtomicInteger calls = new AtomicInteger();
         handler = new P0fGreylistHandler(new P0fMetrics(new RecordingMetricFactory()), clock, parsed -> new GreylistStore() {
             @Override
-            public GreylistDecision record(Triplet triplet, long nowMillis) {
+            public GreylistVerdict decide(Triplet triplet, long nowMillis) {
                 calls.incrementAndGet();
                 throw new GreylistStoreException("database down", null);
             }

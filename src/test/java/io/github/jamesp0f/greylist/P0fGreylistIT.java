@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
@@ -26,16 +27,20 @@ class P0fGreylistIT {
     private static final String LINUX_CLIENT = "127.0.0.1";
 
     private static RealP0f p0f;
+    private static RealDns dns;
     private static JamesTestServer james;
 
     @BeforeAll
     static void start() throws Exception {
         CraftedSyn.assumeAvailable();
+        RealDns.assumeAvailable();
+        // James's own DNS on a loopback server that answers at once (NXDOMAIN): no reverse-lookup stalls.
+        dns = RealDns.start();
         int port = JamesTestServer.freePort();
         p0f = RealP0f.builder().watchPort(port).start();
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_CLIENT));
         james = GreylistJames.start(port, p0f.socketPath(),
-            "<os>^windows</os><blockTime>" + BLOCK_TIME.toSeconds() + "s</blockTime>");
+            "<os>^windows</os><blockTime>" + BLOCK_TIME.toSeconds() + "s</blockTime>", dns.jamesDnsServiceXml());
     }
 
     @AfterAll
@@ -45,6 +50,9 @@ class P0fGreylistIT {
         }
         if (p0f != null) {
             p0f.close();
+        }
+        if (dns != null) {
+            dns.close();
         }
     }
 
@@ -74,7 +82,7 @@ class P0fGreylistIT {
         String sender = "failopen@windows.example";
         try (JamesTestServer failOpen = GreylistJames.start(JamesTestServer.freePort(), p0f.socketPath(),
                 "<os>^windows</os><jdbc><url>jdbc:postgresql://127.0.0.1:" + RealP0f.freePort() + "/none</url>"
-                    + "<connectionTimeout>250ms</connectionTimeout></jdbc>");
+                    + "<connectionTimeout>250ms</connectionTimeout></jdbc>", dns.jamesDnsServiceXml());
              SmtpTestClient smtp = SmtpTestClient.connect(failOpen, WINDOWS_CLIENT)) {
             assertThat(smtp.sendMail(sender, GreylistJames.RECIPIENT, GreylistJames.MESSAGE)).isEqualTo(250);
             GreylistJames.awaitMailFrom(failOpen, sender);

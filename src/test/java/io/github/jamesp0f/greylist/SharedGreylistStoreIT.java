@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.RealPostgres;
 import io.github.jamesp0f.testing.james.JamesTestServer;
@@ -29,12 +30,16 @@ class SharedGreylistStoreIT {
     private static final String WINDOWS_CLIENT = "127.0.0.78";
 
     private static RealP0f p0f;
+    private static RealDns dns;
     private static JamesTestServer firstMx;
     private static JamesTestServer secondMx;
 
     @BeforeAll
     static void start() throws Exception {
         CraftedSyn.assumeAvailable();
+        RealDns.assumeAvailable();
+        // James's own DNS on a loopback server that answers at once (NXDOMAIN): no reverse-lookup stalls.
+        dns = RealDns.start();
         int firstPort = JamesTestServer.freePort();
         int secondPort = JamesTestServer.freePort();
         p0f = RealP0f.builder().watchPort(firstPort).watchPort(secondPort).start();
@@ -42,13 +47,13 @@ class SharedGreylistStoreIT {
         String greylist = "<os>^windows</os><blockTime>" + BLOCK_TIME.toSeconds() + "s</blockTime>"
             + "<jdbc><url>" + POSTGRES.url() + "</url><user>" + POSTGRES.user() + "</user>"
             + "<poolSize>4</poolSize><table>shared_greylist</table></jdbc>";
-        firstMx = GreylistJames.start(firstPort, p0f.socketPath(), greylist);
-        secondMx = GreylistJames.start(secondPort, p0f.socketPath(), greylist);
+        firstMx = GreylistJames.start(firstPort, p0f.socketPath(), greylist, dns.jamesDnsServiceXml());
+        secondMx = GreylistJames.start(secondPort, p0f.socketPath(), greylist, dns.jamesDnsServiceXml());
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {secondMx, firstMx, p0f}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {secondMx, firstMx, p0f, dns}) {
             try {
                 if (closeable != null) {
                     closeable.close();

@@ -13,6 +13,8 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
@@ -205,5 +207,33 @@ class P0fHeaderMailetTest {
     void refusesABadMaxLength() {
         assertThatThrownBy(() -> mailet("maxLength", "5")).isInstanceOf(MessagingException.class)
             .hasMessageContaining("<maxLength>");
+    }
+
+    @Test
+    void stampsHowLongGreylistingDelayedTheMailOnRequest() throws Exception {
+        FakeMail delayed = mail(WINDOWS, "X-P0F-Greylist", "forged: not delayed");
+        delayed.setAttribute(new Attribute(P0fAttributes.GREYLIST, AttributeValue.of("312")));
+        mailet("greylistHeader", "true").service(delayed);
+        assertThat(delayed.getMessage().getHeader("X-P0F-Greylist")).containsExactly("delayed 312 seconds");
+
+        FakeMail exempt = mail(WINDOWS);
+        exempt.setAttribute(new Attribute(P0fAttributes.GREYLIST, AttributeValue.of("0")));
+        mailet("greylistHeader", "true").service(exempt);
+        assertThat(exempt.getMessage().getHeader("X-P0F-Greylist")).containsExactly("not delayed");
+    }
+
+    @Test
+    void withoutTheGreylistOptionOnlyForgedGreylistHeadersAreTouched() throws Exception {
+        FakeMail mail = mail(null, "X-P0F-Greylist", "not delayed");
+        mail.setAttribute(new Attribute(P0fAttributes.GREYLIST, AttributeValue.of("312")));
+        mailet().service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-P0F-Greylist")).isNull();
+    }
+
+    @Test
+    void refusesABadGreylistHeaderOption() {
+        assertThatThrownBy(() -> mailet("greylistHeader", "yes")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("<greylistHeader>");
     }
 }
