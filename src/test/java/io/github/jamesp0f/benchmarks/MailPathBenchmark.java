@@ -2,8 +2,13 @@ package io.github.jamesp0f.benchmarks;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import javax.mail.MessagingException;
@@ -41,7 +46,8 @@ import io.github.jamesp0f.matcher.RemoteOsMatches;
  * bench/smtp-load); {@code fingerprinted - plain} is the extension's cost per fingerprinted mail.
  * Each operation builds the mail afresh from the bytes of the load harness's message, as James
  * does for each mail it receives. Run with the GC profiler through {@link RunBenchmarks}:
- * {@code -prof gc MailPathBenchmark}; no root or p0f needed.
+ * {@code -prof gc MailPathBenchmark}, or run this class's {@link #main} on a busy machine; no
+ * root or p0f needed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -114,6 +120,52 @@ public class MailPathBenchmark {
         Mail mail = newMail();
         LifecycleUtil.dispose(mail);
         return mail;
+    }
+
+    /**
+     * The same operations without JMH, for a busy machine: each op's thread CPU time (not wall
+     * time, which other processes' load inflates), in blocks of 20,000 interleaved between the ops,
+     * median of 40 blocks. Arguments: the ops ({@code fingerprinted plain} by default).
+     */
+    public static void main(String[] args) throws Exception {
+        MailPathBenchmark benchmark = new MailPathBenchmark();
+        benchmark.setUp();
+        List<String> ops = args.length > 0 ? List.of(args) : List.of("fingerprinted", "plain");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int blocks = 40;
+        int perBlock = 20_000;
+        double[][] micros = new double[ops.size()][blocks];
+        for (int block = -10; block < blocks; block++) {
+            for (int op = 0; op < ops.size(); op++) {
+                long start = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < perBlock; i++) {
+                    benchmark.run(ops.get(op));
+                }
+                if (block >= 0) {
+                    micros[op][block] = (threads.getCurrentThreadCpuTime() - start) / 1000.0 / perBlock;
+                }
+            }
+        }
+        for (int op = 0; op < ops.size(); op++) {
+            Arrays.sort(micros[op]);
+            System.out.printf(Locale.ROOT, "%-14s %.2f us of thread CPU per op (median; quartiles %.2f..%.2f)%n",
+                ops.get(op), micros[op][blocks / 2], micros[op][blocks / 4], micros[op][3 * blocks / 4]);
+        }
+    }
+
+    private Object run(String op) throws Exception {
+        switch (op) {
+            case "fingerprinted":
+                return fingerprinted();
+            case "plain":
+                return plain();
+            case "attachOnly":
+                return attachOnly();
+            case "newMailOnly":
+                return newMailOnly();
+            default:
+                throw new IllegalArgumentException("no such op: " + op);
+        }
     }
 
     private Collection<MailAddress> mailets(Mail mail) throws MessagingException {
