@@ -122,7 +122,9 @@ public final class HostnamePatterns {
     /** The entry that matches {@code hostname} (lower case, no final dot), if any. */
     public Optional<String> match(String hostname) {
         for (String domain : domains) {
-            if (hostname.equals(domain) || hostname.endsWith("." + domain)) {
+            // The name itself, or a name under it: ends with the domain right after a dot (no allocation).
+            int start = hostname.length() - domain.length();
+            if (hostname.endsWith(domain) && (start == 0 || start > 0 && hostname.charAt(start - 1) == '.')) {
                 return Optional.of(domain);
             }
         }
