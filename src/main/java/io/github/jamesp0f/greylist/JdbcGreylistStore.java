@@ -239,29 +239,26 @@ public final class JdbcGreylistStore implements GreylistStore {
      * background; public for tests and for administrators' tooling.
      */
     public long deleteExpired(long nowMillis) {
-        long deleted = 0;
         try (Connection connection = dataSource.getConnection()) {
             ensureTable(connection);
-            try (PreparedStatement delete = connection.prepareStatement(deleteExpiredSql)) {
-                delete.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
-                delete.setLong(1, nowMillis);
-                int batch;
-                do {
-                    batch = delete.executeUpdate();
-                    deleted += batch;
-                } while (batch == DELETE_BATCH);
-            }
-            try (PreparedStatement delete = connection.prepareStatement(deleteExpiredClientsSql)) {
-                delete.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
-                delete.setLong(1, nowMillis);
-                int batch;
-                do {
-                    batch = delete.executeUpdate();
-                    deleted += batch;
-                } while (batch == DELETE_BATCH);
-            }
+            return deleteInBatches(connection, deleteExpiredSql, nowMillis)
+                + deleteInBatches(connection, deleteExpiredClientsSql, nowMillis);
         } catch (SQLException e) {
             throw failure("greylist database cleanup", e);
+        }
+    }
+
+    /** Runs {@code sql} (a DELETE of at most DELETE_BATCH expired rows) until a batch comes back short. */
+    private long deleteInBatches(Connection connection, String sql, long nowMillis) throws SQLException {
+        long deleted = 0;
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
+            delete.setLong(1, nowMillis);
+            int batch;
+            do {
+                batch = delete.executeUpdate();
+                deleted += batch;
+            } while (batch == DELETE_BATCH);
         }
         return deleted;
     }
