@@ -26,7 +26,7 @@ import io.github.jamesp0f.testing.james.SmtpTestClient;
 class GreylistExemptionIT {
 
     private static final Duration BLOCK_TIME = Duration.ofSeconds(2);
-    private static final Duration DNS_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration DNS_TIMEOUT = Duration.ofSeconds(2);
     /** Confirmed name in the default list (outlook.com). */
     private static final String MICROSOFT = "127.0.0.65";
     /** No PTR record. */
