@@ -80,6 +80,9 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
     /** The longest delay of the transaction's accepted recipients, in ms, for the p0f.greylist attribute. */
     private static final AttachmentKey<Long> DELAY = AttachmentKey.of("io.github.jamesp0f.greylist.delay", Long.class);
 
+    /** Whether the OS conditions select this client: decided once a match is known, read at HELO, MAIL and RCPT. */
+    private static final AttachmentKey<Boolean> SELECTED = AttachmentKey.of("io.github.jamesp0f.greylist.selected", Boolean.class);
+
     /** Addresses whose FCrDNS result is kept: about 200 bytes each. */
     static final int REVERSE_NAMES_CACHED = 100_000;
 
@@ -164,7 +167,7 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
 
     private void startReverseDns(SMTPSession session) {
         if (!config.needsReverseDns() || SessionReverseName.started(session) || exemptSession(session)
-            || !config.criteria().selects(SessionFingerprint.lookup(session))) {
+            || !selected(session)) {
             return;
         }
         try {
@@ -182,8 +185,7 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
         if (exemptSession(session)) {
             return HookResult.DECLINED;
         }
-        Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
-        if (!config.criteria().selects(lookup)) {
+        if (!selected(session)) {
             return HookResult.DECLINED;
         }
         Optional<String> confirmedName = config.needsReverseDns()
@@ -232,6 +234,24 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
                 metrics.greylistDeferred();
                 return DEFERRED;
         }
+    }
+
+    /**
+     * The OS conditions' verdict on the client. Only a match runs them (a regex on the OS name), and
+     * a match never changes, so that verdict is kept for the connection; anything else (no match, a
+     * failure, a lookup still pending) is cheap and asked again.
+     */
+    private boolean selected(SMTPSession session) {
+        Optional<Boolean> known = session.getAttachment(SELECTED, State.Connection);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
+        boolean selected = config.criteria().selects(lookup);
+        if (lookup.map(P0fLookup::isMatch).orElse(false)) {
+            session.setAttachment(SELECTED, selected, State.Connection);
+        }
+        return selected;
     }
 
     private static void noteDelay(SMTPSession session, long delayMillis) {
