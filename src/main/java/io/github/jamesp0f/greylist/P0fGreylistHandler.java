@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import javax.inject.Inject;
@@ -14,14 +15,14 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.ConnectHandler;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.dsn.DSNStatus;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
-import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
@@ -40,6 +41,7 @@ import io.github.jamesp0f.dns.ReverseName;
 import io.github.jamesp0f.dns.ReverseNameCache;
 import io.github.jamesp0f.metrics.P0fMetrics;
 import io.github.jamesp0f.smtp.InputPause;
+import io.github.jamesp0f.smtp.NoResponse;
 import io.github.jamesp0f.smtp.P0fHandlerConfig.FileResolver;
 import io.github.jamesp0f.smtp.SessionFingerprint;
 
@@ -55,10 +57,11 @@ import io.github.jamesp0f.smtp.SessionFingerprint;
  * RCPTs, answers 451 4.3.0, and logs every store failure. Here the rules live in
  * {@link GreylistStore#record}, one atomic call per RCPT that a database does as one upsert.
  *
- * <p>Exemptions by forward-confirmed host name: for a client about to be greylisted (and only
- * then), the FCrDNS lookup starts at HELO/EHLO (or MAIL) and the session's input is paused until
- * it completes or times out ({@link InputPause}: no thread waits), so that RCPT reads the answer
- * at once. The reverse DNS goes to dnsjava's default resolver, which James's DNS service sets to
+ * <p>Each client is screened once, when p0f has answered its connect-time lookup: the OS
+ * conditions, and for a client they select (and only then) the forward-confirmed host name for
+ * the exemptions. The session's input stays paused until that is done or the DNS times out
+ * ({@link InputPause}: no thread waits), so that RCPT reads the answer at once and the hooks that
+ * run for every command (HELO, MAIL) cost nothing here. The reverse DNS goes to dnsjava's default resolver, which James's DNS service sets to
  * the servers of its dnsservice.xml ({@code setAsDNSJavaDefault}, true by default). A DNS
  * failure or timeout means "not exempt".
  *
@@ -66,7 +69,7 @@ import io.github.jamesp0f.smtp.SessionFingerprint;
  * {@code 451 4.7.1}. Relaying and authenticated sessions are never greylisted, and a failing store
  * lets mail through (fail open).
  */
-public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMessageHook {
+public class P0fGreylistHandler implements ConnectHandler<SMTPSession>, RcptHook, JamesMessageHook {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(P0fGreylistHandler.class);
 
@@ -80,8 +83,6 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
     /** The longest delay of the transaction's accepted recipients, in ms, for the p0f.greylist attribute. */
     private static final AttachmentKey<Long> DELAY = AttachmentKey.of("io.github.jamesp0f.greylist.delay", Long.class);
 
-    /** Whether the OS conditions select this client: decided once a match is known, read at HELO, MAIL and RCPT. */
-    private static final AttachmentKey<Boolean> SELECTED = AttachmentKey.of("io.github.jamesp0f.greylist.selected", Boolean.class);
 
     /** Addresses whose FCrDNS result is kept: about 200 bytes each. */
     static final int REVERSE_NAMES_CACHED = 100_000;
@@ -95,6 +96,7 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
     private GreylistStore store;
     private StoreHealth health;
     private ReverseNameCache reverseNames;
+    private final AtomicBoolean misorderWarned = new AtomicBoolean();
 
     @Inject
     public P0fGreylistHandler(P0fMetrics metrics, FileSystem fileSystem) {
@@ -146,37 +148,43 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
         }
     }
 
-    /** Starts the FCrDNS lookup of a client about to be greylisted, and pauses its input until done. */
+    /**
+     * Screens the client as soon as p0f has answered: the OS conditions, then, for a selected
+     * client only, the FCrDNS lookup when exemptions or {@code keyBy hostname} need it. Returns at
+     * once (on James's I/O thread); the session's input stays paused until the screening is done.
+     */
     @Override
-    public HookResult doHelo(SMTPSession session, String helo) {
-        startReverseDns(session);
-        return HookResult.DECLINED;
+    public Response onConnect(SMTPSession session) {
+        if (session.isRelayingAllowed()) {
+            return NoResponse.INSTANCE;
+        }
+        Optional<CompletableFuture<P0fLookup>> p0f = SessionFingerprint.started(session);
+        if (p0f.isEmpty()) {
+            // In neverLookUp (never greylisted), or this handler is declared before P0fConnectHandler.
+            return NoResponse.INSTANCE;
+        }
+        InetAddress client = clientAddress(session);
+        CompletableFuture<Screening> screening = p0f.get().isDone()
+            ? screen(client, SessionFingerprint.lookup(session))
+            : p0f.get().thenCompose(lookup -> screen(client, Optional.of(lookup)));
+        SessionScreening.attach(session, screening);
+        InputPause.until(session, screening);
+        return NoResponse.INSTANCE;
     }
 
-    /** For clients that skip HELO: with PIPELINING, RCPT may then find the lookup pending (not exempt). */
-    @Override
-    public HookResult doMail(SMTPSession session, MaybeSender sender) {
-        startReverseDns(session);
-        return HookResult.DECLINED;
-    }
-
-    @Override
-    public HookResult doMail(SMTPSession session, MailAddress sender) {
-        return doMail(session, MaybeSender.of(sender));
-    }
-
-    private void startReverseDns(SMTPSession session) {
-        if (!config.needsReverseDns() || SessionReverseName.started(session) || exemptSession(session)
-            || !selected(session)) {
-            return;
+    private CompletableFuture<Screening> screen(InetAddress client, Optional<P0fLookup> lookup) {
+        if (!config.criteria().selects(lookup)) {
+            return Screening.NOT_SELECTED_NOW;
+        }
+        if (!config.needsReverseDns()) {
+            return Screening.SELECTED_NOW;
         }
         try {
-            CompletableFuture<ReverseName> lookup = reverseNames.get(clientAddress(session));
-            SessionReverseName.attach(session, lookup);
-            InputPause.until(session, lookup);
+            return reverseNames.get(client).thenApply(name -> Screening.selected(name.confirmedName()));
         } catch (RuntimeException e) {
             // A bug must not cost mail: without a name the client is simply not exempt.
             LOGGER.warn("FCrDNS lookup for greylisting could not start: {}", e.toString());
+            return Screening.SELECTED_NOW;
         }
     }
 
@@ -185,12 +193,11 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
         if (exemptSession(session)) {
             return HookResult.DECLINED;
         }
-        if (!selected(session)) {
+        Screening screening = SessionScreening.read(session).orElseGet(() -> screenedLate(session));
+        if (!screening.isSelected()) {
             return HookResult.DECLINED;
         }
-        Optional<String> confirmedName = config.needsReverseDns()
-            ? SessionReverseName.read(session).orElse(ReverseName.failed("no lookup started")).confirmedName()
-            : Optional.empty();
+        Optional<String> confirmedName = screening.confirmedName();
         Optional<String> exemption = confirmedName.flatMap(config.exemptHostnames()::match);
         if (exemption.isPresent()) {
             LOGGER.debug("Not greylisting {}: confirmed host name {} matches exemption '{}'",
@@ -237,21 +244,18 @@ public class P0fGreylistHandler implements HeloHook, MailHook, RcptHook, JamesMe
     }
 
     /**
-     * The OS conditions' verdict on the client. Only a match runs them (a regex on the OS name), and
-     * a match never changes, so that verdict is kept for the connection; anything else (no match, a
-     * failure, a lookup still pending) is cheap and asked again.
+     * Without a finished screening (a client that talked before the banner, a screening that
+     * failed, or this handler declared before P0fConnectHandler): the OS conditions on what p0f
+     * said by now, without a host name, so not exempt.
      */
-    private boolean selected(SMTPSession session) {
-        Optional<Boolean> known = session.getAttachment(SELECTED, State.Connection);
-        if (known.isPresent()) {
-            return known.get();
-        }
+    private Screening screenedLate(SMTPSession session) {
         Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
-        boolean selected = config.criteria().selects(lookup);
-        if (lookup.map(P0fLookup::isMatch).orElse(false)) {
-            session.setAttachment(SELECTED, selected, State.Connection);
+        if (lookup.isPresent() && config.needsReverseDns() && !SessionScreening.started(session)
+            && misorderWarned.compareAndSet(false, true)) {
+            LOGGER.warn("P0fGreylistHandler found no screening started at connect: declare it after"
+                + " P0fConnectHandler in the handlerchain, or host name exemptions never apply");
         }
-        return selected;
+        return Screening.of(config.criteria().selects(lookup));
     }
 
     private static void noteDelay(SMTPSession session, long delayMillis) {

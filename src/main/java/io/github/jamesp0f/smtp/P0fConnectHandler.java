@@ -1,8 +1,6 @@
 package io.github.jamesp0f.smtp;
 
 import java.net.InetSocketAddress;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,24 +46,6 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
 
     private static final Logger LOGGER = LoggerFactory.getLogger(P0fConnectHandler.class);
 
-    /** Written by nothing: the welcome banner is James's own connect handler's job. */
-    private static final Response NO_RESPONSE = new Response() {
-        @Override
-        public String getRetCode() {
-            return "";
-        }
-
-        @Override
-        public List<CharSequence> getLines() {
-            return Collections.emptyList();
-        }
-
-        @Override
-        public boolean isEndSession() {
-            return false;
-        }
-    };
-
     private final P0fClients clients;
     private final P0fMetrics metrics;
     private final FileSystem fileSystem;
@@ -100,7 +80,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     public Response onConnect(SMTPSession session) {
         InetSocketAddress remote = session.getRemoteAddress();
         if (config.neverLookUp().contains(remote.getAddress())) {
-            return NO_RESPONSE;
+            return NoResponse.INSTANCE;
         }
         CompletableFuture<P0fLookup> lookup;
         try {
@@ -114,7 +94,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         }
         SessionFingerprint.attach(session, lookup);
         InputPause.until(session, lookup);
-        return NO_RESPONSE;
+        return NoResponse.INSTANCE;
     }
 
     @Override

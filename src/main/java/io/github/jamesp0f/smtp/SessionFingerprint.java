@@ -42,6 +42,14 @@ public final class SessionFingerprint {
         return session.getAttachment(KEY, State.Connection).map(StartedLookup::outcome);
     }
 
+    /**
+     * The connect-time lookup itself, for a handler that has more to do once p0f answered (the
+     * greylisting's reverse DNS). Empty as for {@link #lookup}.
+     */
+    public static Optional<CompletableFuture<P0fLookup>> started(SMTPSession session) {
+        return session.getAttachment(KEY, State.Connection).map(started -> started.lookup);
+    }
+
     /** The client's fingerprint, when p0f matched it. */
     public static Optional<Fingerprint> fingerprint(SMTPSession session) {
         return lookup(session).flatMap(P0fLookup::fingerprint);

@@ -26,6 +26,8 @@ import io.github.jamesp0f.client.Fingerprint;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.dns.ReverseName;
 import io.github.jamesp0f.metrics.P0fMetrics;
+import io.github.jamesp0f.smtp.NoResponse;
+import io.github.jamesp0f.smtp.SessionFingerprint;
 import io.github.jamesp0f.testing.james.TestSmtpSession;
 
 /**
@@ -62,10 +64,9 @@ class GreylistExemptionsTest {
             dns.getOrDefault(address.getHostAddress(), ReverseName.unconfirmed("no PTR record")));
     }
 
-    /** A whole transaction as James runs the hooks: EHLO, MAIL, RCPT. */
+    /** A whole transaction as James runs this handler: connect, then RCPT. */
     private static HookResult send(P0fGreylistHandler handler, TestSmtpSession session, String sender) throws Exception {
-        assertThat(handler.doHelo(session, "client.example")).isEqualTo(HookResult.DECLINED);
-        assertThat(handler.doMail(session, MaybeSender.getMailSender(sender))).isEqualTo(HookResult.DECLINED);
+        assertThat(handler.onConnect(session)).isSameAs(NoResponse.INSTANCE);
         return handler.doRcpt(session, MaybeSender.getMailSender(sender), new MailAddress("rcpt@example.org"));
     }
 
@@ -222,5 +223,48 @@ class GreylistExemptionsTest {
         FakeMail mail = FakeMail.builder().name("m").build();
         assertThat(handler.onMessage(session, mail)).isEqualTo(HookResult.DECLINED);
         return mail.getAttribute(P0fAttributes.GREYLIST).map(Attribute::getValue).map(value -> value.value());
+    }
+
+    @Test
+    void aLookupStillPendingAtConnectIsScreenedWhenP0fAnswers() throws Exception {
+        dns.put("192.0.2.7", ReverseName.confirmed("mail-ab1.outbound.protection.outlook.com"));
+        P0fGreylistHandler handler = handler();
+        CompletableFuture<P0fLookup> p0f = new CompletableFuture<>();
+        TestSmtpSession session = TestSmtpSession.from("192.0.2.7");
+        SessionFingerprint.attach(session, p0f);
+
+        handler.onConnect(session);
+        assertThat(dnsQueries).isEmpty();
+        p0f.complete(WINDOWS);
+
+        assertThat(dnsQueries).containsExactly("192.0.2.7");
+        assertThat(handler.doRcpt(session, MaybeSender.getMailSender("a@contoso.example"),
+            new MailAddress("rcpt@example.org"))).isEqualTo(HookResult.DECLINED);
+        assertThat(metricFactory.countFor("p0f_greylist_exempted_hostname")).isEqualTo(1);
+    }
+
+    @Test
+    void aReverseLookupStillPendingAtRcptIsNotAnExemption() throws Exception {
+        P0fGreylistHandler handler = new P0fGreylistHandler(new P0fMetrics(metricFactory), clock, null,
+            parsed -> address -> new CompletableFuture<>(), File::new);
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("os", "^windows");
+        handler.init(config);
+
+        assertThat(deferred(send(handler, windows("192.0.2.7"), "a@contoso.example"))).isTrue();
+    }
+
+    @Test
+    void declaredBeforeTheP0fHandlerItStillGreylistsButExemptsNobody() throws Exception {
+        dns.put("192.0.2.7", ReverseName.confirmed("mail-ab1.outbound.protection.outlook.com"));
+        P0fGreylistHandler handler = handler();
+        TestSmtpSession session = TestSmtpSession.from("192.0.2.7");
+
+        handler.onConnect(session);
+        SessionFingerprint.attach(session, CompletableFuture.completedFuture(WINDOWS));
+
+        assertThat(deferred(handler.doRcpt(session, MaybeSender.getMailSender("a@contoso.example"),
+            new MailAddress("rcpt@example.org")))).isTrue();
+        assertThat(dnsQueries).isEmpty();
     }
 }

@@ -49,4 +49,36 @@ class InputPauseTest {
 
         verify(transport, never()).setReadable(anyBoolean());
     }
+
+    @Test
+    void readingResumesOnlyOnceEveryPausedWorkIsDone() {
+        CompletableFuture<String> p0f = new CompletableFuture<>();
+        CompletableFuture<String> dns = new CompletableFuture<>();
+
+        InputPause.until(session, p0f);
+        InputPause.until(session, dns);
+        p0f.complete("fingerprint");
+
+        verify(transport).setReadable(false);
+        verify(transport, never()).setReadable(true);
+        dns.complete("name");
+        verify(transport).setReadable(true);
+    }
+
+    @Test
+    void aSessionPausedAgainAfterResumingStopsReadingAgain() {
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletableFuture<String> second = new CompletableFuture<>();
+
+        InputPause.until(session, first);
+        first.complete("done");
+        InputPause.until(session, second);
+
+        InOrder order = inOrder(transport);
+        order.verify(transport).setReadable(false);
+        order.verify(transport).setReadable(true);
+        order.verify(transport).setReadable(false);
+        second.complete("done");
+        order.verify(transport).setReadable(true);
+    }
 }
