@@ -14,9 +14,11 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,7 +58,9 @@ import io.github.jamesp0f.testing.RealP0f;
  * <p>System properties: {@code load.clients} (32), {@code load.rounds} (10), {@code load.seconds}
  * (5, measured per scenario and round, after 1 s of ramp-up), {@code load.warmupSeconds} (600, at
  * most), {@code load.heap} (1g, James's -Xms and -Xmx), {@code load.jvmArgs} (more options for
- * James's JVM, e.g. {@code -XX:StartFlightRecording=filename=/tmp/james.jfr}), {@code load.p0fMailets}
+ * James's JVM, e.g. {@code -XX:StartFlightRecording=filename=/tmp/james.jfr}), {@code load.scenarios}
+ * (all; a comma-separated subset of without,live,stalled,missing,cached,control, the two servers
+ * without the extension always included: fewer scenarios leave time for more rounds), {@code load.p0fMailets}
  * ({@code true}; {@code false} measures the handler and p0f without the header mailet and the OS
  * routing rule of the sample mailetcontainer.xml).
  */
@@ -88,6 +92,7 @@ public final class SmtpLoadHarness {
     private final String heap = System.getProperty("load.heap", "1g");
     private final String jvmArgs = System.getProperty("load.jvmArgs", "");
     private final List<Long> p0fPids = new ArrayList<>();
+    private final List<Scenario> scenarios = Scenario.chosen(System.getProperty("load.scenarios", ""));
 
     public static void main(String[] args) throws Exception {
         RealP0f.assumeAvailable();
@@ -107,6 +112,25 @@ public final class SmtpLoadHarness {
         Scenario(String label) {
             this.label = label;
         }
+
+        /** From {@code load.scenarios}: the named ones plus both servers without the extension, in declaration order. */
+        static List<Scenario> chosen(String names) {
+            if (names.isBlank()) {
+                return List.of(values());
+            }
+            Set<Scenario> chosen = EnumSet.of(WITHOUT_EXTENSION, CONTROL);
+            Map<String, Scenario> byName = Map.of("without", WITHOUT_EXTENSION, "live", LIVE, "stalled", STALLED,
+                "missing", MISSING, "cached", CACHED, "control", CONTROL);
+            for (String name : names.split(",")) {
+                Scenario scenario = byName.get(name.trim());
+                if (scenario == null) {
+                    throw new IllegalArgumentException("load.scenarios: unknown scenario '" + name.trim()
+                        + "' (known: without, live, stalled, missing, cached, control)");
+                }
+                chosen.add(scenario);
+            }
+            return List.copyOf(chosen);
+        }
     }
 
     private void run() throws Exception {
@@ -120,7 +144,7 @@ public final class SmtpLoadHarness {
             p0fPids.add(live.pid());
             p0fPids.add(stalled.pid());
             List<String> servers = new ArrayList<>();
-            for (Scenario scenario : Scenario.values()) {
+            for (Scenario scenario : scenarios) {
                 // Each server as LoadTarget takes it: PORT, or PORT=SOCKET[=CACHETTL] for one with the handler.
                 int port;
                 String handler;
@@ -168,9 +192,8 @@ public final class SmtpLoadHarness {
         long jitBefore = jitCpuMillis(james.pid());
         Map<Scenario, List<Result>> results = new EnumMap<>(Scenario.class);
         for (int round = 0; round < rounds; round++) {
-            Scenario[] order = Scenario.values();
-            for (int turn = 0; turn < order.length; turn++) {
-                Scenario scenario = order[(round + turn) % order.length];
+            for (int turn = 0; turn < scenarios.size(); turn++) {
+                Scenario scenario = scenarios.get((round + turn) % scenarios.size());
                 results.computeIfAbsent(scenario, s -> new ArrayList<>())
                     .add(load(james, List.of(ports.get(scenario)), seconds * 1000L));
             }
@@ -211,7 +234,7 @@ public final class SmtpLoadHarness {
     private void printRound(int round, Map<Scenario, List<Result>> results) {
         double baseline = results.get(Scenario.WITHOUT_EXTENSION).get(round).perSecond();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round + 1));
-        for (Scenario scenario : Scenario.values()) {
+        for (Scenario scenario : scenarios) {
             Result result = results.get(scenario).get(round);
             line.append(String.format(Locale.ROOT, "  %s %.1f", scenario.label, result.perSecond()));
             if (scenario != Scenario.WITHOUT_EXTENSION) {
@@ -232,9 +255,9 @@ public final class SmtpLoadHarness {
             + " one James %s (-Xmx%s, Java %s), one SMTP server per scenario; p0f mailets: %s%n", clients, rounds, seconds,
             JamesTestServer.jamesVersion(), heap, Runtime.version().feature(),
             System.getProperty(LoadTarget.P0F_MAILETS, "true"));
-        System.out.printf(Locale.ROOT, "%-18s %11s %7s %8s %15s %7s %13s %13s%n", "scenario", "sessions/s", "ratio",
-            "vs both", "ratio range", "errors", "James CPU/s.", "p0f CPU/s.");
-        for (Scenario scenario : Scenario.values()) {
+        System.out.printf(Locale.ROOT, "%-18s %11s %7s %8s %15s %7s %13s %10s %13s%n", "scenario", "sessions/s", "ratio",
+            "vs both", "ratio range", "errors", "James CPU/s.", "+vs both", "p0f CPU/s.");
+        for (Scenario scenario : scenarios) {
             List<Result> own = results.get(scenario);
             double[] ratios = new double[own.size()];
             for (int i = 0; i < ratios.length; i++) {
@@ -247,16 +270,23 @@ public final class SmtpLoadHarness {
             for (int i = 0; i < toBoth.length; i++) {
                 toBoth[i] = own.get(i).perSecond() / ((baseline.get(i).perSecond() + control.get(i).perSecond()) / 2);
             }
+            // The extension's James CPU per session: paired with the same round's servers without it.
+            double[] cpuToBoth = new double[own.size()];
+            for (int i = 0; i < cpuToBoth.length; i++) {
+                cpuToBoth[i] = own.get(i).jamesCpuPerSession()
+                    - (baseline.get(i).jamesCpuPerSession() + control.get(i).jamesCpuPerSession()) / 2;
+            }
             long errors = own.stream().mapToLong(r -> r.errors).sum();
-            System.out.printf(Locale.ROOT, "%-18s %11.1f %7.3f %8.3f %7.3f..%.3f %7d %10.0f us %10.0f us%n", scenario.label,
+            System.out.printf(Locale.ROOT, "%-18s %11.1f %7.3f %8.3f %7.3f..%.3f %7d %10.0f us %+7.0f us %10.0f us%n", scenario.label,
                 median(own.stream().mapToDouble(Result::perSecond)), median(Arrays.stream(ratios)),
                 median(Arrays.stream(toBoth)), ratios[0], ratios[ratios.length - 1], errors,
-                median(own.stream().mapToDouble(Result::jamesCpuPerSession)),
+                median(own.stream().mapToDouble(Result::jamesCpuPerSession)), median(Arrays.stream(cpuToBoth)),
                 median(own.stream().mapToDouble(Result::p0fCpuPerSession)));
         }
         System.out.println("sessions/s: median of the rounds; ratio: median of each round's ratio to the"
             + " baseline of the same round; vs both: the same against the mean of the baseline and the control; errors: sessions without a 250 to their DATA, all rounds;"
-            + " CPU/s.: CPU time per session, median of the rounds");
+            + " CPU/s.: CPU time per session, median of the rounds; +vs both: James CPU per session minus the mean of"
+            + " the two servers without the extension in the same round, median of the rounds");
         printThreads(results);
     }
 
@@ -268,7 +298,7 @@ public final class SmtpLoadHarness {
             header.append(String.format(Locale.ROOT, " %17s", kind));
         }
         System.out.println(header);
-        for (Scenario scenario : Scenario.values()) {
+        for (Scenario scenario : scenarios) {
             List<Result> own = results.get(scenario);
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s", scenario.label));
             for (String kind : ThreadUsage.KINDS) {
