@@ -79,7 +79,7 @@ class P0fToolFakeP0fTest {
     void checkOfAHalfAnswerIsNoAnswerInTime() {
         fake.answeringNoMatch().partially();
 
-        ToolRun run = check();
+        ToolRun run = checkTimingOut();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
         assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
@@ -102,7 +102,7 @@ class P0fToolFakeP0fTest {
         fake.neverAnswering();
 
         long started = System.nanoTime();
-        ToolRun run = check();
+        ToolRun run = checkTimingOut();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
         assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
@@ -126,7 +126,7 @@ class P0fToolFakeP0fTest {
     void checkOfAP0fWithAllSlotsTaken() {
         fake.notAccepting();
 
-        ToolRun run = check();
+        ToolRun run = checkTimingOut();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
         assertThat(run.err).contains("p0f is stalled or all its API slots are taken");
@@ -172,7 +172,13 @@ class P0fToolFakeP0fTest {
         }
     }
 
+    /** A timeout a loaded machine cannot reach before a definite answer (or hang-up) arrives. */
     private ToolRun check() {
+        return ToolRun.of("check", "--socket", fake.socketPath().toString(), "--timeout", "5000");
+    }
+
+    /** For the cases that end in the timeout: short, so that the test is. */
+    private ToolRun checkTimingOut() {
         return ToolRun.of("check", "--socket", fake.socketPath().toString(), "--timeout", "300");
     }
 
