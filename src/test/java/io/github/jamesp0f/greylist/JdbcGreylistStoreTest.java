@@ -56,8 +56,15 @@ class JdbcGreylistStoreTest extends GreylistStoreContract {
         }
     }
 
+    /**
+     * Generous timeouts: the production default (1 s to get a connection) is about a mail hook not
+     * waiting, while here a fresh pool's first connection on a machine loaded by parallel builds
+     * once took longer, and the contract tests are about decisions, not timeouts.
+     */
     private static JdbcSettings settings(String table) {
-        return JdbcSettings.forUrl(POSTGRES.url(), Optional.of(POSTGRES.user()), table);
+        return new JdbcSettings(POSTGRES.url(), Optional.of(POSTGRES.user()), Optional.empty(),
+            JdbcSettings.DEFAULT_POOL_SIZE, table, Duration.ofSeconds(10), Duration.ofSeconds(10),
+            JdbcSettings.DEFAULT_CLEANUP_INTERVAL);
     }
 
     @Test
