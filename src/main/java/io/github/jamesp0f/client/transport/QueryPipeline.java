@@ -1,7 +1,6 @@
 package io.github.jamesp0f.client.transport;
 
 import java.io.IOException;
-import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +20,18 @@ import io.github.jamesp0f.client.P0fFailure;
  * <ul>
  * <li>Callers never wait on each other or on the socket. Each queues its lookup in
  * {@code incoming}; whichever caller wins {@code writing} moves everything queued into
- * {@code owed} and hands its bytes to the {@link QueryWriter}, which writes without blocking,
- * then looks again before it leaves so that nothing queued is left behind.</li>
+ * {@code owed} and hands its bytes to the {@link QueryWriter}, then looks again before it leaves
+ * so that nothing queued is left behind. A connection's thread (a dependent action asking again)
+ * only queues, and writes later ({@link ConnectionThread}).</li>
  * <li>{@code inFlight} bounds what one connection holds: a caller counts itself in before
  * queuing (and out again if that passes {@code maxInFlight}); answers read count out.</li>
  * <li>{@code lock} guards everything else here, and is held only for non-blocking work. The
  * volatile fields are read without it as hints and acted on under it.</li>
  * <li>A query keeps its place until its answer is read, even after its lookup timed out or was
  * cancelled: answers carry no id, so the place is what pairs the next answer with its query.</li>
+ * <li>Reading ends ({@link #endIfDone}) only under {@code lock}, when nothing is owed (or the
+ * drain on close ran out), and nothing is written after it: p0f dies of SIGPIPE when it answers
+ * a socket no longer read.</li>
  * </ul>
  */
 final class QueryPipeline {
@@ -38,6 +41,7 @@ final class QueryPipeline {
 
     /** Where lookups go that came too late to be sent (the connection closes or was lost). */
     interface Refusals {
+        /** {@code failure} is null when they came after a retired connection ended: send them elsewhere. */
         void unsent(List<PendingLookup> lookups, P0fFailure failure);
     }
 
@@ -61,12 +65,14 @@ final class QueryPipeline {
     private volatile boolean closing;
     private long drainDeadlineNanos;
     private long answersRead;
+    /** Nothing more is read, so nothing more may be written. */
+    private boolean ended;
 
-    QueryPipeline(int maxInFlight, Refusals refusals, Runnable wakeUp) {
+    QueryPipeline(int maxInFlight, Refusals refusals) {
         this.maxInFlight = maxInFlight;
         this.refusals = refusals;
         this.owed = new ArrayDeque<>(maxInFlight);
-        this.writer = new QueryWriter(maxInFlight, wakeUp);
+        this.writer = new QueryWriter(maxInFlight);
     }
 
     // ----- callers
@@ -80,13 +86,24 @@ final class QueryPipeline {
             return Submitted.FULL;
         }
         incoming.offer(p);
+        Thread caller = Thread.currentThread();
+        if (caller instanceof ConnectionThread) {
+            ((ConnectionThread) caller).deferWrite(this);
+        } else {
+            writeQueued();
+        }
+        return Submitted.SENT;
+    }
+
+    /** Moves what callers queued into {@code owed} and writes it (or refuses it, too late). */
+    void writeQueued() {
         while (!incoming.isEmpty() && writing.compareAndSet(false, true)) {
             List<PendingLookup> refused = null;
             P0fFailure why;
             lock.lock();
             try {
                 why = refusal;
-                if (why != null) {
+                if (why != null || ended) {
                     refused = drainIncoming(new ArrayList<>());
                 } else {
                     writer.startAppending();
@@ -108,7 +125,6 @@ final class QueryPipeline {
                 refusals.unsent(refused, why);
             }
         }
-        return Submitted.SENT;
     }
 
     int inFlight() {
@@ -144,10 +160,12 @@ final class QueryPipeline {
         }
     }
 
+    /** No new lookups; if nothing is owed, the connection's thread is woken to close. */
     void retire() {
         lock.lock();
         try {
             retired = true;
+            wakeReaderIfDone();
         } finally {
             lock.unlock();
         }
@@ -174,6 +192,8 @@ final class QueryPipeline {
             if (!connected) {
                 // Still connecting: nothing was written, so nothing is owed.
                 writer.closeChannel();
+            } else {
+                wakeReaderIfDone();
             }
         } finally {
             lock.unlock();
@@ -195,7 +215,8 @@ final class QueryPipeline {
     }
 
     /** Connected: write what callers queued meanwhile. */
-    void connected() {
+    void connected() throws IOException {
+        writer.sizeSendBuffer();
         lock.lock();
         try {
             connected = true;
@@ -211,20 +232,18 @@ final class QueryPipeline {
         return closing;
     }
 
-    /** How long to wait for more: 0 for as long as it takes, -1 when the connection should close now. */
-    long waitMillis(long nowNanos) {
+    /**
+     * True once nothing more is to be read: retired with nothing owed (nor left to write), or
+     * closing with nothing owed or past the drain's deadline. Nothing is written after that.
+     */
+    boolean endIfDone(long nowNanos) {
         if (!retired) {
             // The common case, read without the lock the callers write under.
-            return 0;
+            return false;
         }
         lock.lock();
         try {
-            boolean nothingOwed = answersRead == writer.queriesWritten();
-            if (closing) {
-                long left = drainDeadlineNanos - nowNanos;
-                return nothingOwed || left <= 0 ? -1 : Math.max(1, left / 1_000_000);
-            }
-            return nothingOwed && !writer.hasUnwritten() ? -1 : 0;
+            return endIfDoneLocked(nowNanos);
         } finally {
             lock.unlock();
         }
@@ -235,14 +254,16 @@ final class QueryPipeline {
         return writer.writeError();
     }
 
-    /** Writes what a caller's write left over, and asks for OP_WRITE while something still is. */
-    void flushIfWanted(SelectionKey key) {
-        if (!writer.flushWanted()) {
+    /** Writes what an earlier write left over. */
+    void flush() {
+        if (!writer.hasLeftover()) {
             return;
         }
         lock.lock();
         try {
-            writer.flush(key, closing);
+            if (!closing && !ended) {
+                writer.write();
+            }
         } finally {
             lock.unlock();
         }
@@ -295,12 +316,35 @@ final class QueryPipeline {
         }
     }
 
-    /** Closing the channel also ends a connect() stuck on a full listen backlog. */
+    /** The connection's thread ends: nothing is written after this; closing the channel also ends a stuck connect(). */
     void closeChannel() {
+        lock.lock();
+        try {
+            ended = true;
+        } finally {
+            lock.unlock();
+        }
         writer.closeChannel();
     }
 
     // ----- under lock
+
+    private boolean endIfDoneLocked(long nowNanos) {
+        if (!ended && retired) {
+            boolean nothingOwed = answersRead == writer.queriesWritten();
+            ended = closing
+                ? nothingOwed || nowNanos - drainDeadlineNanos >= 0
+                : nothingOwed && !writer.hasUnwritten();
+        }
+        return ended;
+    }
+
+    /** Another thread changed the state: the connection's thread, blocked in read(), is told if it is done. */
+    private void wakeReaderIfDone() {
+        if (connected && endIfDoneLocked(System.nanoTime())) {
+            writer.stopReading();
+        }
+    }
 
     private List<PendingLookup> drainIncoming(List<PendingLookup> into) {
         PendingLookup late;

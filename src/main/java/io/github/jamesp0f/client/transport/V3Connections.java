@@ -127,7 +127,12 @@ final class V3Connections implements V3Connection.Owner {
     @Override
     public void unsent(List<PendingLookup> lookups, P0fFailure failure) {
         for (PendingLookup p : lookups) {
-            core.fail(p, failure);
+            if (failure == null) {
+                // Too late for a retired connection that has just ended; it left its slot already.
+                send(p);
+            } else {
+                core.fail(p, failure);
+            }
         }
     }
 
