@@ -24,7 +24,7 @@ final class ConnectionThread extends Thread {
         }
     }
 
-    /** Writes what this thread queued; always called before it blocks or ends, or the lookups would wait for nothing. */
+    /** Writes what this thread queued; called before it blocks or ends, or those lookups wait for nothing. */
     void writeDeferred() {
         while (!toWrite.isEmpty()) {
             // Removed first: a lookup refused by one pipeline may be queued again on any other.

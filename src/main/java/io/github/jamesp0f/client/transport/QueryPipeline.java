@@ -1,7 +1,6 @@
 package io.github.jamesp0f.client.transport;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,17 +17,15 @@ import io.github.jamesp0f.client.P0fFailure;
  * The queries of one v3 connection: those waiting to be written and those owed an answer, oldest
  * first. This is where callers and the connection's thread meet, and the only place; its rules:
  * <ul>
- * <li>Callers never wait on each other or on the socket. Each queues its lookup in
- * {@code incoming}; whichever caller wins {@code writing} moves everything queued into
- * {@code owed} and hands its bytes to the {@link QueryWriter}, then looks again before it leaves
- * so that nothing queued is left behind. A connection's thread (a dependent action asking again)
- * only queues, and writes later ({@link ConnectionThread}).</li>
+ * <li>Callers never wait on each other. Each queues its lookup in {@code incoming}; whichever
+ * caller wins {@code writing} moves everything queued into {@code owed} and hands its bytes to
+ * the {@link QueryWriter}, then looks again before it leaves so that nothing queued is left
+ * behind. A connection's thread (a dependent action asking again) only queues, and writes after
+ * handing out its answers ({@link ConnectionThread}).</li>
  * <li>{@code inFlight} bounds what one connection holds: a caller counts itself in before
  * queuing (and out again if that passes {@code maxInFlight}); answers read count out.</li>
  * <li>{@code lock} guards everything else here, and is held only for non-blocking work. The
  * volatile fields are read without it as hints and acted on under it.</li>
- * <li>A query keeps its place until its answer is read, even after its lookup timed out or was
- * cancelled: answers carry no id, so the place is what pairs the next answer with its query.</li>
  * <li>Reading ends ({@link #endIfDone}) only under {@code lock}, when nothing is owed (or the
  * drain on close ran out), and nothing is written after it: p0f dies of SIGPIPE when it answers
  * a socket no longer read.</li>
@@ -39,9 +36,11 @@ final class QueryPipeline {
     /** What became of a lookup handed to {@link #submit}. */
     enum Submitted { SENT, FULL, UNAVAILABLE }
 
-    /** Where lookups go that came too late to be sent (the connection closes or was lost). */
+    /**
+     * Where lookups go that came too late to be sent: failed with {@code failure} (the connection
+     * closes or was lost), or, when it is null, sent elsewhere (a retired connection ended).
+     */
     interface Refusals {
-        /** {@code failure} is null when they came after a retired connection ended: send them elsewhere. */
         void unsent(List<PendingLookup> lookups, P0fFailure failure);
     }
 
@@ -54,7 +53,7 @@ final class QueryPipeline {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<PendingLookup> owed;
+    private final OwedLookups owed;
     private final QueryWriter writer;
     private volatile boolean connected;
     /** Takes no new lookups; the connection closes once nothing is owed. */
@@ -64,14 +63,13 @@ final class QueryPipeline {
     /** The client closes: write nothing more, read what is owed until drainDeadlineNanos. */
     private volatile boolean closing;
     private long drainDeadlineNanos;
-    private long answersRead;
     /** Nothing more is read, so nothing more may be written. */
     private boolean ended;
 
     QueryPipeline(int maxInFlight, Refusals refusals) {
         this.maxInFlight = maxInFlight;
         this.refusals = refusals;
-        this.owed = new ArrayDeque<>(maxInFlight);
+        this.owed = new OwedLookups(maxInFlight);
         this.writer = new QueryWriter(maxInFlight);
     }
 
@@ -110,7 +108,7 @@ final class QueryPipeline {
                     PendingLookup next;
                     while ((next = incoming.poll()) != null) {
                         writer.append(next.address);
-                        owed.addLast(next);
+                        owed.add(next);
                     }
                     writer.endAppending();
                     if (connected) {
@@ -135,26 +133,11 @@ final class QueryPipeline {
         return connected;
     }
 
-    /**
-     * Moves the lookups whose deadline passed into {@code expired} (they keep their place);
-     * returns the earliest deadline still to come, or {@code Long.MAX_VALUE}. Every lookup is
-     * looked at: a NOMATCH retry may be due before lookups queued ahead of it.
-     */
+    /** See {@link OwedLookups#expire}. */
     long expire(long nowNanos, List<PendingLookup> expired) {
         lock.lock();
         try {
-            long next = Long.MAX_VALUE;
-            for (PendingLookup p : owed) {
-                if (p.isDone()) {
-                    continue;
-                }
-                if (p.deadlineNanos - nowNanos <= 0) {
-                    expired.add(p);
-                } else if (next == Long.MAX_VALUE || p.deadlineNanos - next < 0) {
-                    next = p.deadlineNanos;
-                }
-            }
-            return next;
+            return owed.expire(nowNanos, expired);
         } finally {
             lock.unlock();
         }
@@ -184,11 +167,7 @@ final class QueryPipeline {
             refusal = FailureWords.CLOSED;
             this.drainDeadlineNanos = drainDeadlineNanos;
             drainIncoming(waiting);
-            for (PendingLookup p : owed) {
-                if (!p.isDone()) {
-                    waiting.add(p);
-                }
-            }
+            owed.addWaiting(waiting);
             if (!connected) {
                 // Still connecting: nothing was written, so nothing is owed.
                 writer.closeChannel();
@@ -254,14 +233,14 @@ final class QueryPipeline {
         return writer.writeError();
     }
 
-    /** Writes what an earlier write left over. */
-    void flush() {
+    /** Writes what an earlier write left over, once answers read made room for it. */
+    void writeLeftover() {
         if (!writer.hasLeftover()) {
             return;
         }
         lock.lock();
         try {
-            if (!closing && !ended) {
+            if (refusal == null && !ended) {
                 writer.write();
             }
         } finally {
@@ -273,12 +252,8 @@ final class QueryPipeline {
     boolean pairAnswers(int count, PendingLookup[] batch) {
         lock.lock();
         try {
-            if (answersRead + count > writer.queriesWritten()) {
+            if (!owed.pair(count, writer.queriesWritten(), batch)) {
                 return false;
-            }
-            answersRead += count;
-            for (int i = 0; i < count; i++) {
-                batch[i] = owed.pollFirst();
             }
         } finally {
             lock.unlock();
@@ -291,7 +266,7 @@ final class QueryPipeline {
     long answersOwed() {
         lock.lock();
         try {
-            return writer.queriesWritten() - answersRead;
+            return owed.unanswered(writer.queriesWritten());
         } finally {
             lock.unlock();
         }
@@ -308,22 +283,15 @@ final class QueryPipeline {
             if (refusal == null) {
                 refusal = failure;
             }
-            unanswered.addAll(owed);
-            owed.clear();
+            owed.removeAll(unanswered);
             drainIncoming(unanswered);
         } finally {
             lock.unlock();
         }
     }
 
-    /** The connection's thread ends: nothing is written after this; closing the channel also ends a stuck connect(). */
+    /** The connection's thread ends (lost, or done); this also ends a stuck connect(). */
     void closeChannel() {
-        lock.lock();
-        try {
-            ended = true;
-        } finally {
-            lock.unlock();
-        }
         writer.closeChannel();
     }
 
@@ -331,7 +299,7 @@ final class QueryPipeline {
 
     private boolean endIfDoneLocked(long nowNanos) {
         if (!ended && retired) {
-            boolean nothingOwed = answersRead == writer.queriesWritten();
+            boolean nothingOwed = owed.unanswered(writer.queriesWritten()) == 0;
             ended = closing
                 ? nothingOwed || nowNanos - drainDeadlineNanos >= 0
                 : nothingOwed && !writer.hasUnwritten();
@@ -339,7 +307,7 @@ final class QueryPipeline {
         return ended;
     }
 
-    /** Another thread changed the state: the connection's thread, blocked in read(), is told if it is done. */
+    /** On another thread: the connection's thread, blocked in read(), is woken if it is done. */
     private void wakeReaderIfDone() {
         if (connected && endIfDoneLocked(System.nanoTime())) {
             writer.stopReading();

@@ -182,7 +182,7 @@ final class V3Connection {
                 return;
             }
             thread.writeDeferred();
-            pipeline.flush();
+            pipeline.writeLeftover();
             if (pipeline.endIfDone(System.nanoTime())) {
                 return;
             }

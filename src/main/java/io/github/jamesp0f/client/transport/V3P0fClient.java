@@ -2,6 +2,7 @@ package io.github.jamesp0f.client.transport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,24 +38,27 @@ final class V3P0fClient implements P0fClient {
      * background, before closing anyway: a p0f frozen longer than this dies of SIGPIPE when it
      * resumes, but no thread or socket lingers forever.
      */
-    private static final long BACKGROUND_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(60);
+    static final Duration BACKGROUND_DRAIN = Duration.ofSeconds(60);
 
     private final ClientCore core;
+    private final long backgroundDrainNanos;
     private final V3Connections connections;
     /** When the sweep runs next (the ticker's time); in the past while it runs. */
     private volatile long sweepAt;
 
     V3P0fClient(P0fClientConfig config, P0fClientListener listener) {
-        this(config, listener, Ticker.SYSTEM, DEFAULT_MAX_IN_FLIGHT);
+        this(config, listener, Ticker.SYSTEM, DEFAULT_MAX_IN_FLIGHT, BACKGROUND_DRAIN);
     }
 
-    /** For tests: a clock the test moves, a chosen in-flight bound. */
-    V3P0fClient(P0fClientConfig config, P0fClientListener listener, Ticker ticker, int maxInFlightPerConnection) {
+    /** For tests: a clock the test moves, a chosen in-flight bound and drain on close. */
+    V3P0fClient(P0fClientConfig config, P0fClientListener listener, Ticker ticker, int maxInFlightPerConnection,
+                Duration backgroundDrain) {
         if (maxInFlightPerConnection < 1 || maxInFlightPerConnection > 256) {
             throw new IllegalArgumentException("maxInFlightPerConnection must be between 1 and 256, not "
                 + maxInFlightPerConnection);
         }
         NativeWarmUp.once();
+        this.backgroundDrainNanos = backgroundDrain.toNanos();
         this.core = new ClientCore(config, listener, ticker, "p0f-timer");
         this.connections = new V3Connections(core, config.connections(), maxInFlightPerConnection, this::retry);
         sweepAt = core.now() + core.timeoutNanos();
@@ -109,7 +113,7 @@ final class V3P0fClient implements P0fClient {
         core.close();
         List<V3Connection> closing = new ArrayList<>(connections.all());
         for (V3Connection c : closing) {
-            for (PendingLookup p : c.close(BACKGROUND_DRAIN_NANOS)) {
+            for (PendingLookup p : c.close(backgroundDrainNanos)) {
                 core.fail(p, FailureWords.CLOSED);
             }
         }

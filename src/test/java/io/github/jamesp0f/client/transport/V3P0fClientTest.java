@@ -330,7 +330,8 @@ class V3P0fClientTest {
     @Test
     void beyondTheInFlightBoundLookupsFailFastOverloaded() throws Exception {
         FakeP0fServer fake = echoing(fake()).neverAnswering();
-        V3P0fClient client = track(new V3P0fClient(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)).build(), listener, ticker, 4));
+        V3P0fClient client = track(new V3P0fClient(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)).build(),
+            listener, ticker, 4, V3P0fClient.BACKGROUND_DRAIN));
         List<CompletableFuture<P0fLookup>> waiting = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             waiting.add(client.lookup(ip("10.0.0." + i)));
@@ -550,7 +551,8 @@ class V3P0fClientTest {
     }
 
     private V3P0fClient client(P0fClientConfig.Builder config) {
-        return track(new V3P0fClient(config.build(), listener, ticker, V3P0fClient.DEFAULT_MAX_IN_FLIGHT));
+        return track(new V3P0fClient(config.build(), listener, ticker, V3P0fClient.DEFAULT_MAX_IN_FLIGHT,
+            V3P0fClient.BACKGROUND_DRAIN));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
