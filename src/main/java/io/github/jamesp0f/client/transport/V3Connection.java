@@ -58,7 +58,8 @@ final class V3Connection {
     private final QueryPipeline pipeline;
     private final ConnectionThread thread;
     /** Answer bytes read, in write mode. */
-    private final ByteBuffer in = ByteBuffer.allocate(READ_BATCH * V3Codec.RESPONSE_SIZE).order(ByteOrder.nativeOrder());
+    private final ByteBuffer in = ByteBuffer.allocate(READ_BATCH * V3Codec.RESPONSE_SIZE)
+        .order(ByteOrder.nativeOrder());
     /** Lookups paired with the answers of one read. */
     private final PendingLookup[] answeredBatch = new PendingLookup[READ_BATCH];
     private AFUNIXSocketChannel channel;
@@ -81,7 +82,7 @@ final class V3Connection {
         thread.start();
     }
 
-    /** Queues {@code p}'s query and sees it written; never blocks on the socket or on other callers. */
+    /** Queues {@code p}'s query and sees it written; never waits on other callers (nor, see QueryWriter, on the socket). */
     QueryPipeline.Submitted submit(PendingLookup p) {
         return pipeline.submit(p);
     }
