@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Selector;
 
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
@@ -31,13 +32,14 @@ final class NativeWarmUp {
             if (done) {
                 return;
             }
-            try (AFUNIXSocketChannel channel = AFUNIXSocketChannel.open()) {
+            try (AFUNIXSocketChannel channel = AFUNIXSocketChannel.open();
+                 Selector selector = channel.provider().openSelector()) {
                 // The answer path's classes too: a match decoded from a made-up answer.
                 ByteBuffer answer = ByteBuffer.allocate(V3Codec.RESPONSE_SIZE).order(ByteOrder.nativeOrder());
                 answer.putInt(0, V3Codec.RESPONSE_MAGIC).putInt(4, V3Codec.STATUS_OK).put(40, (byte) 'x');
                 V3Codec.decode(answer).fingerprint();
                 V3Codec.encodeQuery(InetAddress.getLoopbackAddress());
-                done = channel.isOpen();
+                done = selector.isOpen();
             } catch (IOException | P0fProtocolException | RuntimeException | LinkageError e) {
                 // The first lookup reports whatever is wrong, as a typed failure.
                 done = true;

@@ -1,6 +1,7 @@
 package io.github.jamesp0f.client.transport;
 
 import java.io.IOException;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,18 +18,18 @@ import io.github.jamesp0f.client.P0fFailure;
  * The queries of one v3 connection: those waiting to be written and those owed an answer, oldest
  * first. This is where callers and the connection's thread meet, and the only place; its rules:
  * <ul>
- * <li>Callers never wait on each other. Each queues its lookup in {@code incoming}; whichever
- * caller wins {@code writing} moves everything queued into {@code owed} and hands its bytes to
- * the {@link QueryWriter}, then looks again before it leaves so that nothing queued is left
- * behind. A connection's thread (a dependent action asking again) only queues, and writes after
- * handing out its answers ({@link ConnectionThread}).</li>
+ * <li>Callers never wait on each other or on the socket. Each queues its lookup in
+ * {@code incoming}; whichever caller wins {@code writing} moves everything queued into
+ * {@code owed} and hands its bytes to the {@link QueryWriter}, which writes without blocking,
+ * then looks again before it leaves so that nothing queued is left behind. A connection's
+ * thread (a dependent action asking again) only queues, and writes once it has handed out the
+ * answers of its read ({@link ConnectionThread}).</li>
  * <li>{@code inFlight} bounds what one connection holds: a caller counts itself in before
  * queuing (and out again if that passes {@code maxInFlight}); answers read count out.</li>
  * <li>{@code lock} guards everything else here, and is held only for non-blocking work. The
  * volatile fields are read without it as hints and acted on under it.</li>
- * <li>Reading ends ({@link #endIfDone}) only under {@code lock}, when nothing is owed (or the
- * drain on close ran out), and nothing is written after it: p0f dies of SIGPIPE when it answers
- * a socket no longer read.</li>
+ * <li>The connection's thread decides to close ({@link #waitMillis} -1) under {@code lock}, and
+ * nothing is written after that: a lookup queued too late goes to another connection.</li>
  * </ul>
  */
 final class QueryPipeline {
@@ -38,7 +39,7 @@ final class QueryPipeline {
 
     /**
      * Where lookups go that came too late to be sent: failed with {@code failure} (the connection
-     * closes or was lost), or, when it is null, sent elsewhere (a retired connection ended).
+     * closes or was lost), or, when it is null, sent elsewhere (a retired connection has ended).
      */
     interface Refusals {
         void unsent(List<PendingLookup> lookups, P0fFailure failure);
@@ -63,14 +64,14 @@ final class QueryPipeline {
     /** The client closes: write nothing more, read what is owed until drainDeadlineNanos. */
     private volatile boolean closing;
     private long drainDeadlineNanos;
-    /** Nothing more is read, so nothing more may be written. */
+    /** The connection's thread is closing the channel: nothing more may be written. */
     private boolean ended;
 
-    QueryPipeline(int maxInFlight, Refusals refusals) {
+    QueryPipeline(int maxInFlight, Refusals refusals, Runnable wakeUp) {
         this.maxInFlight = maxInFlight;
         this.refusals = refusals;
         this.owed = new OwedLookups(maxInFlight);
-        this.writer = new QueryWriter(maxInFlight);
+        this.writer = new QueryWriter(maxInFlight, wakeUp);
     }
 
     // ----- callers
@@ -143,12 +144,10 @@ final class QueryPipeline {
         }
     }
 
-    /** No new lookups; if nothing is owed, the connection's thread is woken to close. */
     void retire() {
         lock.lock();
         try {
             retired = true;
-            wakeReaderIfDone();
         } finally {
             lock.unlock();
         }
@@ -171,8 +170,6 @@ final class QueryPipeline {
             if (!connected) {
                 // Still connecting: nothing was written, so nothing is owed.
                 writer.closeChannel();
-            } else {
-                wakeReaderIfDone();
             }
         } finally {
             lock.unlock();
@@ -194,8 +191,7 @@ final class QueryPipeline {
     }
 
     /** Connected: write what callers queued meanwhile. */
-    void connected() throws IOException {
-        writer.sizeSendBuffer();
+    void connected() {
         lock.lock();
         try {
             connected = true;
@@ -211,18 +207,24 @@ final class QueryPipeline {
         return closing;
     }
 
-    /**
-     * True once nothing more is to be read: retired with nothing owed (nor left to write), or
-     * closing with nothing owed or past the drain's deadline. Nothing is written after that.
-     */
-    boolean endIfDone(long nowNanos) {
+    /** How long to wait for more: 0 for as long as it takes, -1 when the connection should close now. */
+    long waitMillis(long nowNanos) {
         if (!retired) {
             // The common case, read without the lock the callers write under.
-            return false;
+            return 0;
         }
         lock.lock();
         try {
-            return endIfDoneLocked(nowNanos);
+            boolean nothingOwed = owed.unanswered(writer.queriesWritten()) == 0;
+            long wait;
+            if (closing) {
+                long left = drainDeadlineNanos - nowNanos;
+                wait = nothingOwed || left <= 0 ? -1 : Math.max(1, left / 1_000_000);
+            } else {
+                wait = nothingOwed && !writer.hasUnwritten() ? -1 : 0;
+            }
+            ended = wait < 0;
+            return wait;
         } finally {
             lock.unlock();
         }
@@ -233,16 +235,14 @@ final class QueryPipeline {
         return writer.writeError();
     }
 
-    /** Writes what an earlier write left over, once answers read made room for it. */
-    void writeLeftover() {
-        if (!writer.hasLeftover()) {
+    /** Writes what a caller's write left over, and asks for OP_WRITE while something still is. */
+    void flushIfWanted(SelectionKey key) {
+        if (!writer.flushWanted()) {
             return;
         }
         lock.lock();
         try {
-            if (refusal == null && !ended) {
-                writer.write();
-            }
+            writer.flush(key, closing);
         } finally {
             lock.unlock();
         }
@@ -290,29 +290,12 @@ final class QueryPipeline {
         }
     }
 
-    /** The connection's thread ends (lost, or done); this also ends a stuck connect(). */
+    /** Closing the channel also ends a connect() stuck on a full listen backlog. */
     void closeChannel() {
         writer.closeChannel();
     }
 
     // ----- under lock
-
-    private boolean endIfDoneLocked(long nowNanos) {
-        if (!ended && retired) {
-            boolean nothingOwed = owed.unanswered(writer.queriesWritten()) == 0;
-            ended = closing
-                ? nothingOwed || nowNanos - drainDeadlineNanos >= 0
-                : nothingOwed && !writer.hasUnwritten();
-        }
-        return ended;
-    }
-
-    /** On another thread: the connection's thread, blocked in read(), is woken if it is done. */
-    private void wakeReaderIfDone() {
-        if (connected && endIfDoneLocked(System.nanoTime())) {
-            writer.stopReading();
-        }
-    }
 
     private List<PendingLookup> drainIncoming(List<PendingLookup> into) {
         PendingLookup late;

@@ -4,39 +4,32 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
 
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import io.github.jamesp0f.client.protocol.V3Codec;
 
 /**
- * The bytes of one connection's queries on their way to p0f. Called only under its
- * {@link QueryPipeline}'s lock; the volatile fields are how the connection's thread learns,
- * without the lock, that there is something for it to do.
- *
- * <p>The channel is in blocking mode (its thread blocks in read()), so a write blocks if the
- * socket's send buffer is full; it never is: p0f has at most {@code maxQueries} queries unread,
- * and {@link #attach} makes the buffer hold that many writes. Should it fill anyway, the write
- * gives up after the socket's timeout, and what is left waits for the next write.
+ * The bytes of one connection's queries on their way to p0f, written without ever blocking: what
+ * the socket does not take at once waits for OP_WRITE on the connection's thread. Called only
+ * under its {@link QueryPipeline}'s lock; the two volatile flags are how the connection's thread
+ * learns, after a wake-up, that there is something for it to do.
  */
 final class QueryWriter {
 
-    /** Send-buffer room per query owed: the kernel counts a small write as about 0.8 KB. */
-    private static final int SEND_BUFFER_PER_QUERY = 2048;
-
-    private final int maxQueries;
+    private final Runnable wakeUp;
     /** Query bytes not yet written, in read mode. */
     private final ByteBuffer out;
     /** Set under the pipeline's lock, read by whoever closes it. */
     private volatile AFUNIXSocketChannel channel;
     /** Bytes of queries written; a query p0f has only part of is owed no answer yet. */
     private long bytesWritten;
-    /** A write left bytes behind: the next write, or the connection's thread, sends them. */
-    private volatile boolean leftover;
+    private volatile boolean flushWanted;
     private volatile IOException writeError;
 
-    QueryWriter(int maxQueries) {
-        this.maxQueries = maxQueries;
+    QueryWriter(int maxQueries, Runnable wakeUp) {
+        this.wakeUp = wakeUp;
         this.out = ByteBuffer.allocateDirect(maxQueries * V3Codec.QUERY_SIZE).order(ByteOrder.nativeOrder());
         out.flip();
     }
@@ -45,13 +38,6 @@ final class QueryWriter {
         channel = ch;
     }
 
-    /** Once connected: room in the send buffer for a write per query owed. */
-    void sizeSendBuffer() throws IOException {
-        int needed = maxQueries * SEND_BUFFER_PER_QUERY;
-        if (channel.socket().getSendBufferSize() < needed) {
-            channel.socket().setSendBufferSize(needed);
-        }
-    }
 
     /** Appends queries: {@link #startAppending}, {@link #append} each, {@link #endAppending}. */
     void startAppending() {
@@ -66,7 +52,7 @@ final class QueryWriter {
         out.flip();
     }
 
-    /** Writes what is queued. */
+    /** Writes what is queued, as far as the socket takes it now. */
     void write() {
         if (!out.hasRemaining() || writeError != null) {
             return;
@@ -75,28 +61,31 @@ final class QueryWriter {
             bytesWritten += channel.write(out);
         } catch (IOException e) {
             writeError = e;
+            wakeUp.run();
+            return;
         }
-        leftover = out.hasRemaining();
+        if (out.hasRemaining()) {
+            flushWanted = true;
+            wakeUp.run();
+        }
     }
 
-    boolean hasLeftover() {
-        return leftover;
+    boolean flushWanted() {
+        return flushWanted;
+    }
+
+    /** On the connection's thread: writes what is left, and asks for OP_WRITE while something still is. */
+    void flush(SelectionKey key, boolean closing) {
+        flushWanted = false;
+        if (!closing) {
+            write();
+        }
+        key.interestOps(out.hasRemaining() && !closing
+            ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
 
     IOException writeError() {
         return writeError;
-    }
-
-    /**
-     * Wakes the connection's thread from its read (which then sees the end of the stream). Only
-     * when nothing is owed: p0f dies of SIGPIPE writing to a socket whose reading side is shut.
-     */
-    void stopReading() {
-        try {
-            channel.shutdownInput();
-        } catch (IOException e) {
-            // Already shut or closed: the read has ended anyway.
-        }
     }
 
     void closeChannel() {

@@ -1,10 +1,10 @@
 package io.github.jamesp0f.client.transport;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +19,14 @@ import io.github.jamesp0f.client.protocol.P0fProtocolException;
 import io.github.jamesp0f.client.protocol.V3Codec;
 
 /**
- * One persistent connection to p0f's v3 API and its own thread, which connects, then blocks in
- * read() and pairs each answer with the oldest query still owed one: one system call per wake-up.
- * Callers hand their lookups to the connection's {@link QueryPipeline}, which writes them on the
- * same channel (a read and a write may run at once on it); what callers and this thread share
- * lives there, and everything here is this thread's alone. Others never wake this thread, except
- * to end it when nothing is owed ({@link QueryPipeline#endIfDone}); it looks at the clock and at
- * write errors when an answer comes, or every {@link #TICK_MILLIS} without one.
+ * One persistent connection to p0f's v3 API and its own thread, which connects, then reads
+ * answers and pairs each with the oldest query still owed one. Callers hand their lookups to the
+ * connection's {@link QueryPipeline}, which writes them; what callers and this thread share lives
+ * there, and everything here is this thread's alone (the selector is only woken by others).
+ *
+ * <p>It waits in poll(), not in a blocking read(): a thread blocked in read() on a unix stream
+ * socket is also woken each time p0f takes one of our queries off the socket (the kernel's
+ * "room to write" wake-up), which doubles the wake-ups per lookup; poll() for input filters it.
  *
  * <p>The channel is closed only when no answer is owed (p0f dies of SIGPIPE when it writes to a
  * closed client), when p0f hung up, or when the client closes and the bounded drain ran out.
@@ -45,36 +46,28 @@ final class V3Connection {
     }
 
     private static final int READ_BATCH = 64;
-    /**
-     * The socket's timeout (SO_TIMEOUT: reads and writes): how late a drain on close notices its
-     * deadline or a write error is noticed without an answer, and how long a write could block.
-     */
-    static final int TICK_MILLIS = 1000;
     /** A p0f answers in microseconds: this long without a byte means nothing more is coming. */
-    private static final int DISCARD_QUIET_MILLIS = 200;
+    private static final long DISCARD_QUIET_MILLIS = 200;
 
     private final Path socketPath;
     private final Owner owner;
     private final QueryPipeline pipeline;
     private final ConnectionThread thread;
     /** Answer bytes read, in write mode. */
-    private final ByteBuffer in = ByteBuffer.allocate(READ_BATCH * V3Codec.RESPONSE_SIZE)
+    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BATCH * V3Codec.RESPONSE_SIZE)
         .order(ByteOrder.nativeOrder());
     /** Lookups paired with the answers of one read. */
     private final PendingLookup[] answeredBatch = new PendingLookup[READ_BATCH];
     private AFUNIXSocketChannel channel;
-    /**
-     * The channel's reads, through its socket's stream: there a read timeout is a
-     * SocketTimeoutException (junixsocket's channel reports it as the end of the stream).
-     */
-    private InputStream input;
     /** An answer made no sense: what p0f still owes is read and dropped before closing. */
     private boolean outOfStep;
+    /** Set once connected; volatile only so that other threads can wake it. */
+    private volatile Selector selector;
 
     V3Connection(Path socketPath, Owner owner, int maxInFlight, String name) {
         this.socketPath = socketPath;
         this.owner = owner;
-        this.pipeline = new QueryPipeline(maxInFlight, owner);
+        this.pipeline = new QueryPipeline(maxInFlight, owner, this::wakeUp);
         this.thread = new ConnectionThread(this::run, name);
     }
 
@@ -82,7 +75,7 @@ final class V3Connection {
         thread.start();
     }
 
-    /** Queues {@code p}'s query and sees it written; never waits on other callers (nor, see QueryWriter, on the socket). */
+    /** Queues {@code p}'s query and sees it written; never blocks on the socket or on other callers. */
     QueryPipeline.Submitted submit(PendingLookup p) {
         return pipeline.submit(p);
     }
@@ -104,6 +97,7 @@ final class V3Connection {
     /** No new lookups; the connection closes itself once every answer owed has been read. */
     void retire() {
         pipeline.retire();
+        wakeUp();
     }
 
     /**
@@ -111,7 +105,9 @@ final class V3Connection {
      * are returned (to be failed CLOSED) and answers owed are read for at most {@code drainNanos}.
      */
     List<PendingLookup> close(long drainNanos) {
-        return pipeline.close(System.nanoTime() + drainNanos);
+        List<PendingLookup> waiting = pipeline.close(System.nanoTime() + drainNanos);
+        wakeUp();
+        return waiting;
     }
 
     void awaitClosed(long millis) throws InterruptedException {
@@ -124,12 +120,18 @@ final class V3Connection {
                 loop();
             }
         } catch (IOException | RuntimeException e) {
-            if (!pipeline.endIfDone(System.nanoTime())) {
-                lost(FailureWords.broke(socketPath, e), new ArrayList<>());
-            }
+            lost(FailureWords.broke(socketPath, e), new ArrayList<>());
         } finally {
             thread.writeDeferred();
             pipeline.closeChannel();
+            Selector s = selector;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // nothing left to release
+                }
+            }
             owner.closed(this);
         }
     }
@@ -150,84 +152,91 @@ final class V3Connection {
             }
             return false;
         }
-        ch.socket().setSoTimeout(TICK_MILLIS);
+        ch.configureBlocking(false);
+        Selector s = ch.provider().openSelector();
+        ch.register(s, SelectionKey.OP_READ);
         channel = ch;
-        input = ch.socket().getInputStream();
+        selector = s;
         pipeline.connected();
         return true;
     }
 
     private void loop() throws IOException {
+        SelectionKey key = channel.keyFor(selector);
         while (true) {
-            int n;
-            try {
-                n = read();
-            } catch (SocketTimeoutException tick) {
-                n = 0;
-            }
-            if (n < 0) {
-                if (!pipeline.endIfDone(System.nanoTime())) {
-                    lost(FailureWords.hungUp(socketPath), new ArrayList<>());
-                }
+            long waitMillis = pipeline.waitMillis(System.nanoTime());
+            if (waitMillis < 0) {
                 return;
             }
-            if (n > 0 && !handOutAnswers()) {
-                if (outOfStep) {
-                    discardOwed();
-                }
-                return;
+            if (waitMillis == 0) {
+                // Not select(0): junixsocket's selector polls with a zero timeout then, and spins.
+                selector.select();
+            } else {
+                selector.select(waitMillis);
             }
+            selector.selectedKeys().clear();
             IOException failedWrite = pipeline.writeError();
             if (failedWrite != null) {
                 lost(FailureWords.broke(socketPath, failedWrite), new ArrayList<>());
                 return;
             }
-            thread.writeDeferred();
-            pipeline.writeLeftover();
-            if (pipeline.endIfDone(System.nanoTime())) {
+            pipeline.flushIfWanted(key);
+            if (!readAnswers()) {
+                if (outOfStep) {
+                    thread.writeDeferred();
+                    discardOwed();
+                }
                 return;
             }
         }
     }
 
-    private int read() throws IOException {
-        int n = input.read(in.array(), in.arrayOffset() + in.position(), in.remaining());
-        if (n > 0) {
-            in.position(in.position() + n);
-        }
-        return n;
-    }
-
-    /** Hands each whole answer read on; false when the connection is over. */
-    private boolean handOutAnswers() {
-        in.flip();
-        try {
-            int answers = in.remaining() / V3Codec.RESPONSE_SIZE;
-            if (answers > 0 && !pipeline.pairAnswers(answers, answeredBatch)) {
-                lost(FailureWords.notP0f(socketPath, "an answer to no query"), new ArrayList<>());
+    /** Reads what p0f sent and hands each whole answer on; false when the connection is over. */
+    private boolean readAnswers() throws IOException {
+        while (true) {
+            int room = in.remaining();
+            int n = channel.read(in);
+            if (n < 0) {
+                lost(FailureWords.hungUp(socketPath), new ArrayList<>());
                 return false;
             }
-            for (int i = 0; i < answers; i++) {
-                PendingLookup p = answeredBatch[i];
-                answeredBatch[i] = null;
-                try {
-                    owner.answered(p, V3Codec.decode(in));
-                } catch (P0fProtocolException e) {
-                    // Out of step for good: whatever follows cannot be paired with a query.
-                    List<PendingLookup> rest = new ArrayList<>();
-                    rest.add(p);
-                    for (int j = i + 1; j < answers; j++) {
-                        rest.add(answeredBatch[j]);
-                        answeredBatch[j] = null;
-                    }
-                    lost(FailureWords.notP0f(socketPath, e.getMessage()), rest);
-                    outOfStep = true;
+            if (n == 0) {
+                return true;
+            }
+            in.flip();
+            try {
+                int answers = in.remaining() / V3Codec.RESPONSE_SIZE;
+                if (answers > 0 && !pipeline.pairAnswers(answers, answeredBatch)) {
+                    lost(FailureWords.notP0f(socketPath, "an answer to no query"), new ArrayList<>());
                     return false;
                 }
+                for (int i = 0; i < answers; i++) {
+                    PendingLookup p = answeredBatch[i];
+                    answeredBatch[i] = null;
+                    try {
+                        owner.answered(p, V3Codec.decode(in));
+                    } catch (P0fProtocolException e) {
+                        // Out of step for good: whatever follows cannot be paired with a query.
+                        List<PendingLookup> rest = new ArrayList<>();
+                        rest.add(p);
+                        for (int j = i + 1; j < answers; j++) {
+                            rest.add(answeredBatch[j]);
+                            answeredBatch[j] = null;
+                        }
+                        lost(FailureWords.notP0f(socketPath, e.getMessage()), rest);
+                        outOfStep = true;
+                        return false;
+                    }
+                }
+            } finally {
+                in.compact();
             }
-            return true;
-        } finally {
-            in.compact();
+            // One write per connection for the lookups that these answers' dependent actions asked.
+            thread.writeDeferred();
+            if (n < room) {
+                // The socket had no more; reading again would only cost a system call to learn so.
+                return true;
+            }
         }
     }
 
@@ -238,18 +247,15 @@ final class V3Connection {
      */
     private void discardOwed() throws IOException {
         long owedBytes = pipeline.answersOwed() * V3Codec.RESPONSE_SIZE - in.position();
-        channel.socket().setSoTimeout(DISCARD_QUIET_MILLIS);
-        try {
-            while (owedBytes > 0) {
-                in.clear();
-                int n = read();
-                if (n < 0) {
-                    return;
-                }
-                owedBytes -= n;
+        in.clear();
+        while (owedBytes > 0 && selector.select(DISCARD_QUIET_MILLIS) > 0) {
+            selector.selectedKeys().clear();
+            int n = channel.read(in);
+            if (n < 0) {
+                return;
             }
-        } catch (SocketTimeoutException quiet) {
-            // Nothing more is coming.
+            owedBytes -= n;
+            in.clear();
         }
     }
 
@@ -257,6 +263,13 @@ final class V3Connection {
         pipeline.lose(failure, unanswered);
         if (!pipeline.isClosing()) {
             owner.lost(this, unanswered, failure);
+        }
+    }
+
+    private void wakeUp() {
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
         }
     }
 

@@ -22,11 +22,11 @@ import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.P0fWire;
 
 /**
- * What the v3 connection's thread, blocked in read(), owes the guarantees: it ends at once when
- * nothing is owed, a drain on close still ends at its deadline, callers' writes do not block on a
- * p0f that reads nothing, and lookups asked from an answer's callback are written.
+ * A v3 connection's life: it ends at once when closed with nothing owed, a drain on close ends at
+ * its deadline, callers' writes never wait on a p0f that reads nothing, and lookups asked from an
+ * answer's callback (deferred to one write per read) are written.
  */
-class V3BlockingReaderTest {
+class V3ConnectionLifecycleTest {
 
     private final RecordingListener listener = new RecordingListener();
     @RegisterExtension
@@ -41,8 +41,8 @@ class V3BlockingReaderTest {
         long start = System.nanoTime();
         client.close();
 
-        // Not the read timeout's tick, nor close()'s own wait of at least a second.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(V3Connection.TICK_MILLIS / 2));
+        // Not close()'s own wait for the connections, at least a second.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
         assertThat(client.status().openConnections()).isZero();
         assertThat(fake.undeliveredAnswers()).isZero();
     }
@@ -62,7 +62,7 @@ class V3BlockingReaderTest {
 
         assertThat(failureKind(waiting.join())).isEqualTo(Kind.CLOSED);
         assertThat(client.status().openConnections()).as("still reading the answer owed").isEqualTo(1);
-        long bound = start + drain.toNanos() + TimeUnit.MILLISECONDS.toNanos(V3Connection.TICK_MILLIS + 1000);
+        long bound = start + drain.toNanos() + TimeUnit.SECONDS.toNanos(2);
         while (client.status().openConnections() > 0 && System.nanoTime() < bound) {
             Thread.sleep(20);
         }
@@ -82,8 +82,7 @@ class V3BlockingReaderTest {
             lookups.add(client.lookup(ip("10.0." + (i / 200) + "." + (i % 200))));
         }
 
-        // A write that blocked would show here as the socket's timeout, a second.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(V3Connection.TICK_MILLIS / 2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
         assertThat(lookups).noneMatch(CompletableFuture::isDone);
         fake.normally();
         for (CompletableFuture<P0fLookup> f : lookups) {
