@@ -163,16 +163,15 @@ public class P0fGreylistHandler implements ConnectHandler<SMTPSession>, RcptHook
             // In neverLookUp (never greylisted), or this handler is declared before P0fConnectHandler.
             return NoResponse.INSTANCE;
         }
-        InetAddress client = clientAddress(session);
         CompletableFuture<Screening> screening = p0f.get().isDone()
-            ? screen(client, SessionFingerprint.lookup(session))
-            : p0f.get().thenCompose(lookup -> screen(client, Optional.of(lookup)));
+            ? screen(session, SessionFingerprint.lookup(session))
+            : p0f.get().thenCompose(lookup -> screen(session, Optional.of(lookup)));
         SessionScreening.attach(session, screening);
         InputPause.until(session, screening);
         return NoResponse.INSTANCE;
     }
 
-    private CompletableFuture<Screening> screen(InetAddress client, Optional<P0fLookup> lookup) {
+    private CompletableFuture<Screening> screen(SMTPSession session, Optional<P0fLookup> lookup) {
         if (!config.criteria().selects(lookup)) {
             return Screening.NOT_SELECTED_NOW;
         }
@@ -180,7 +179,7 @@ public class P0fGreylistHandler implements ConnectHandler<SMTPSession>, RcptHook
             return Screening.SELECTED_NOW;
         }
         try {
-            return reverseNames.get(client).thenApply(name -> Screening.selected(name.confirmedName()));
+            return reverseNames.get(clientAddress(session)).thenApply(name -> Screening.selected(name.confirmedName()));
         } catch (RuntimeException e) {
             // A bug must not cost mail: without a name the client is simply not exempt.
             LOGGER.warn("FCrDNS lookup for greylisting could not start: {}", e.toString());
