@@ -15,9 +15,9 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.ConnectHandler;
-import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.dsn.DSNStatus;
@@ -61,9 +61,9 @@ import io.github.jamesp0f.smtp.SessionFingerprint;
  * conditions, and for a client they select (and only then) the forward-confirmed host name for
  * the exemptions. The session's input stays paused until that is done or the DNS times out
  * ({@link InputPause}: no thread waits), so that RCPT reads the answer at once and the hooks that
- * run for every command (HELO, MAIL) cost nothing here. The reverse DNS goes to dnsjava's default resolver, which James's DNS service sets to
- * the servers of its dnsservice.xml ({@code setAsDNSJavaDefault}, true by default). A DNS
- * failure or timeout means "not exempt".
+ * run for every command (HELO, MAIL) cost nothing here. The reverse DNS goes to dnsjava's
+ * default resolver, which James's DNS service sets to the servers of its dnsservice.xml
+ * ({@code setAsDNSJavaDefault}, true by default). A DNS failure or timeout means "not exempt".
  *
  * <p>Never answers OK (that would skip James's relay check): passing is DECLINED, deferring is
  * {@code 451 4.7.1}. Relaying and authenticated sessions are never greylisted, and a failing store
@@ -83,7 +83,6 @@ public class P0fGreylistHandler implements ConnectHandler<SMTPSession>, RcptHook
     /** The longest delay of the transaction's accepted recipients, in ms, for the p0f.greylist attribute. */
     private static final AttachmentKey<Long> DELAY = AttachmentKey.of("io.github.jamesp0f.greylist.delay", Long.class);
 
-
     /** Addresses whose FCrDNS result is kept: about 200 bytes each. */
     static final int REVERSE_NAMES_CACHED = 100_000;
 
@@ -92,11 +91,12 @@ public class P0fGreylistHandler implements ConnectHandler<SMTPSession>, RcptHook
     private final Function<GreylistConfig, GreylistStore> storeFactory;
     private final Function<GreylistConfig, Function<InetAddress, CompletableFuture<ReverseName>>> dnsFactory;
     private final FileResolver files;
+    /** The handler declared before P0fConnectHandler is said once, not at every RCPT. */
+    private final AtomicBoolean misorderWarned = new AtomicBoolean();
     private GreylistConfig config;
     private GreylistStore store;
     private StoreHealth health;
     private ReverseNameCache reverseNames;
-    private final AtomicBoolean misorderWarned = new AtomicBoolean();
 
     @Inject
     public P0fGreylistHandler(P0fMetrics metrics, FileSystem fileSystem) {

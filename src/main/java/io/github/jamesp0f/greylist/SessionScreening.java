@@ -29,7 +29,7 @@ final class SessionScreening {
 
     /** Empty when none was started, when it is still pending (a client that talked early) or when it failed. */
     static Optional<Screening> read(SMTPSession session) {
-        return session.getAttachment(KEY, State.Connection).map(Started::outcome);
+        return session.getAttachment(KEY, State.Connection).flatMap(Started::outcome);
     }
 
     /** AttachmentKey takes a class, not a generic type. */
@@ -40,11 +40,11 @@ final class SessionScreening {
             this.screening = screening;
         }
 
-        private Screening outcome() {
+        private Optional<Screening> outcome() {
             if (!screening.isDone() || screening.isCompletedExceptionally()) {
-                return null;
+                return Optional.empty();
             }
-            return screening.join();
+            return Optional.of(screening.join());
         }
     }
 }
