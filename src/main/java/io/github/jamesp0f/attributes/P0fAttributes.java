@@ -13,8 +13,8 @@ import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-import io.github.jamesp0f.client.Fingerprint;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.Fingerprint;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 
 /**
  * The Mail attributes that carry a client's fingerprint, and the conversion both ways.

@@ -8,7 +8,7 @@ import java.util.Set;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 import io.github.jamesp0f.client.transport.P0fClientFactory;
 
 /** {@code check}: does p0f answer at this socket, and if not, why not, in plain words. */

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientConfig.Setting;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 import io.github.jamesp0f.config.DurationText;
 
 /**

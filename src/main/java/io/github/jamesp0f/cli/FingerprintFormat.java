@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 
 /** How {@code query} prints a fingerprint: for people, or as one JSON object keyed by p0f's v3 names. */
 final class FingerprintFormat {

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeoutException;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 
 /**
  * What to ask p0f: the remote address for v3; the whole connection (remote and local address and

@@ -1,5 +1,7 @@
 package io.github.jamesp0f.client;
 
+import io.github.jamesp0f.fingerprint.P0fVersion;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.github.jamesp0f.client;
 
+import io.github.jamesp0f.fingerprint.Fingerprint;
+
 import java.util.Objects;
 import java.util.Optional;
 

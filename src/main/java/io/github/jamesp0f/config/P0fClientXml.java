@@ -16,7 +16,7 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 
 import io.github.jamesp0f.client.P0fClientConfig;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 
 /**
  * The p0f client elements of a {@code <handler>}, read into {@link P0fClientConfig}'s builder,

@@ -16,7 +16,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 import io.github.jamesp0f.attributes.P0fAttributes;
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 
 /**
  * Stamps the client's fingerprint into the message's headers. Every header under its prefix and

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jamesp0f.attributes.P0fAttributes;
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.metrics.P0fMetrics;

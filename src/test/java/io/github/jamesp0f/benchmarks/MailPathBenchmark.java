@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.github.jamesp0f.attributes.P0fAttributes;
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.mailet.P0fHeaderMailet;
 import io.github.jamesp0f.matcher.RemoteOsMatches;
 

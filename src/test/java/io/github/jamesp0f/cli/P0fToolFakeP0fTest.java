@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.P0fWire;
 

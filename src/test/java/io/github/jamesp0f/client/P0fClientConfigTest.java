@@ -1,5 +1,7 @@
 package io.github.jamesp0f.client;
 
+import io.github.jamesp0f.fingerprint.P0fVersion;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -23,7 +23,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.attributes.P0fAttributes;
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.dns.ReverseName;
 import io.github.jamesp0f.metrics.P0fMetrics;

@@ -18,7 +18,7 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.metrics.P0fMetrics;

@@ -11,7 +11,7 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.attributes.P0fAttributes;
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 
 class RemoteOsMatchesTest {
 

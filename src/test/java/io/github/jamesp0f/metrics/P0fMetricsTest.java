@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.codahale.metrics.MetricRegistry;
 
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fFailure;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.client.P0fClientConfig;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 
 class P0fHandlerConfigTest {
 

@@ -26,7 +26,7 @@ import java.util.function.Function;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 
 /**
  * A p0f stand-in on a temporary unix socket, for what the real daemon cannot do on demand: answer

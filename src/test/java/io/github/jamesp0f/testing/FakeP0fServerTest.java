@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
-import io.github.jamesp0f.client.Fingerprint;
+import io.github.jamesp0f.fingerprint.Fingerprint;
 
 /** The fake must behave as documented, or every test built on it proves nothing. */
 class FakeP0fServerTest {

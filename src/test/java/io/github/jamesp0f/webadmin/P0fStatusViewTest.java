@@ -24,7 +24,7 @@ import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
 import io.github.jamesp0f.client.P0fClientStatus.State;
 import io.github.jamesp0f.client.P0fLookup;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 import io.github.jamesp0f.metrics.P0fMetrics;
 import io.github.jamesp0f.smtp.P0fClients;
 import reactor.core.publisher.Mono;

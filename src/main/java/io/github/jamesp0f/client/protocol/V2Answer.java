@@ -1,7 +1,7 @@
 package io.github.jamesp0f.client.protocol;
 
-import io.github.jamesp0f.client.Fingerprint;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.Fingerprint;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 

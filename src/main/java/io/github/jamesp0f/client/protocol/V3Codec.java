@@ -4,8 +4,8 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import io.github.jamesp0f.client.Fingerprint;
-import io.github.jamesp0f.client.P0fVersion;
+import io.github.jamesp0f.fingerprint.Fingerprint;
+import io.github.jamesp0f.fingerprint.P0fVersion;
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fLookup;
 

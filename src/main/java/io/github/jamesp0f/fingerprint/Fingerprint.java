@@ -1,4 +1,4 @@
-package io.github.jamesp0f.client;
+package io.github.jamesp0f.fingerprint;
 
 import java.time.Instant;
 import java.util.Collections;
