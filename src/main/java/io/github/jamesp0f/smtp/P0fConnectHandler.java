@@ -33,8 +33,10 @@ import io.github.jamesp0f.metrics.P0fMetrics;
 /**
  * Fingerprints every SMTP client with p0f. Declared in smtpserver.xml's handlerchain:
  * <ul>
- * <li>on connect, starts the lookup and returns at once (on Netty's I/O thread, writing nothing); the
- * client's commands are read once the lookup is done ({@link InputPause}), so no hook ever waits;</li>
+ * <li>on connect, starts the lookup and returns at once (on James's thread, writing nothing); the
+ * client's commands reach the hooks once the lookup is done ({@link CommandHold}), so no hook ever
+ * waits. On a server that requires the PROXY header, the lookup is for the client the header
+ * names, and starts when James has read it;</li>
  * <li>at MAIL FROM, refuses clients whose OS is blocked with 554 5.7.1, unless they may relay
  * (authenticated, or from authorizedAddresses);</li>
  * <li>for every mail, copies the fingerprint onto the Mail as {@link P0fAttributes}.</li>
@@ -78,23 +80,53 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
 
     @Override
     public Response onConnect(SMTPSession session) {
+        if (CommandHold.proxyRequired(session)) {
+            lookUpAfterProxyHeader(session);
+            return NoResponse.INSTANCE;
+        }
         InetSocketAddress remote = session.getRemoteAddress();
         if (config.neverLookUp().contains(remote.getAddress())) {
             return NoResponse.INSTANCE;
         }
-        CompletableFuture<P0fLookup> lookup;
+        CompletableFuture<P0fLookup> lookup = lookUp(remote, session);
+        SessionFingerprint.attach(session, lookup);
+        CommandHold.until(session, lookup);
+        return NoResponse.INSTANCE;
+    }
+
+    /**
+     * At connect James has not read the PROXY header yet, and the session's address is the proxy's:
+     * the lookup starts once James has handled the header, for the client it names, and the
+     * client's commands are held until then.
+     */
+    private void lookUpAfterProxyHeader(SMTPSession session) {
+        SessionFingerprint.SessionLookup pending = SessionFingerprint.pending(session);
+        boolean held = CommandHold.afterProxyHeader(session, () -> {
+            Optional<InetSocketAddress> client = ProxiedClient.of(session);
+            if (client.isEmpty() || config.neverLookUp().contains(client.get().getAddress())) {
+                pending.notLookedUp();
+                return;
+            }
+            CompletableFuture<P0fLookup> lookup = lookUp(client.get(), session);
+            pending.lookedUp(lookup);
+            CommandHold.until(session, lookup);
+        });
+        if (!held) {
+            // Without the hold the hooks could read the proxy's fingerprint, or none: better none.
+            pending.notLookedUp();
+        }
+    }
+
+    private CompletableFuture<P0fLookup> lookUp(InetSocketAddress client, SMTPSession session) {
         try {
-            lookup = metrics.timed(lease.client().lookup(remote, session.getLocalAddress()));
+            return metrics.timed(lease.client().lookup(client, session.getLocalAddress()));
         } catch (RuntimeException e) {
             // The client never throws by contract; the connection must not pay if one does. A
             // future that completes exceptionally needs no stage here: SessionFingerprint reads
-            // it as a failure, and InputPause resumes on any completion.
-            lookup = CompletableFuture.completedFuture(
+            // it as a failure, and CommandHold lets go on any completion.
+            return CompletableFuture.completedFuture(
                 P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e));
         }
-        SessionFingerprint.attach(session, lookup);
-        InputPause.until(session, lookup);
-        return NoResponse.INSTANCE;
     }
 
     @Override
@@ -131,7 +163,8 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     public HookResult onMessage(SMTPSession session, Mail mail) {
         Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
         if (lookup.isEmpty()) {
-            LOGGER.debug("Mail {} gets no p0f attributes: client {} is in neverLookUp", mail.getName(),
+            LOGGER.debug("Mail {} gets no p0f attributes: client {} was not looked up (neverLookUp, or no"
+                + " client address in the PROXY header)", mail.getName(),
                 session.getRemoteAddress().getAddress().getHostAddress());
         } else if (lookup.get().fingerprint().isPresent()) {
             P0fAttributes.attach(mail, lookup.get().fingerprint().get());
