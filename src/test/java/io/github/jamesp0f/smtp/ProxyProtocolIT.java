@@ -1,0 +1,153 @@
+package io.github.jamesp0f.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.mailet.Mail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.github.jamesp0f.attributes.P0fAttributes;
+import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.ProxyHeader;
+import io.github.jamesp0f.testing.RealDns;
+import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.james.JamesTestServer;
+import io.github.jamesp0f.testing.james.RawSmtpClient;
+import io.github.jamesp0f.testing.james.SampleConfigs;
+import io.github.jamesp0f.testing.james.WebAdminClient;
+import io.github.jamesp0f.testing.james.XmlConfig;
+
+/**
+ * A real James (the packaged jar in extensions-jars) with two SMTP servers from conf-samples, one
+ * with {@code <proxyRequired>true</proxyRequired>} and one without, a real p0f on loopback, real
+ * DNS for the greylisting's FCrDNS, and clients that write PROXY v1 and v2 headers themselves,
+ * with their commands in the header's segment. The proxy connects from {@link #PROXY}, which p0f
+ * has never fingerprinted: a lookup of the proxy would find nothing (and count a no-match), so
+ * every fingerprint below is the announced client's.
+ */
+class ProxyProtocolIT {
+
+    /** In RealP0f's crafted range, which it ignores for real connections: p0f knows nothing of it. */
+    static final String PROXY = "127.0.0.70";
+    static final String WINDOWS = "127.0.0.77";
+    static final String FREEBSD = "127.0.0.79";
+    static final String RECIPIENT = "rcpt@" + JamesTestServer.DOMAIN;
+    static final String GREYLIST = "<handler class=\"io.github.jamesp0f.greylist.P0fGreylistHandler\">"
+        + "<os>^windows</os><blockTime>1h</blockTime></handler>";
+
+    static RealP0f p0f;
+    static RealDns dns;
+    static JamesTestServer james;
+    static int proxiedPort;
+    static int directPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        CraftedSyn.assumeAvailable();
+        RealDns.assumeAvailable();
+        dns = RealDns.start();
+        proxiedPort = JamesTestServer.freePort();
+        directPort = JamesTestServer.freePort();
+        p0f = RealP0f.builder().watchPort(proxiedPort).watchPort(directPort).start();
+        CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS));
+        CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.FREEBSD, InetAddress.getByName(FREEBSD));
+        p0f.connectFrom(InetAddress.getByName("::1"));
+        CraftedSyn.awaitOsKnown(p0f.socketPath(), InetAddress.getByName("::1"), Duration.ofSeconds(10));
+
+        XmlConfig proxied = server(proxiedPort).setChild("/smtpservers/smtpserver", "proxyRequired", "true");
+        james = JamesTestServer.builder()
+            .smtpServer(SampleConfigs.smtpServers(proxied, server(directPort)))
+            .mailetContainer(SampleConfigs.mailetContainer()
+                .setAttribute("/mailetcontainer | //processors | //processor", "enableJmx", "false"))
+            .user(RECIPIENT, "secret")
+            .webAdmin(WebAdminClient.METRICS_ROUTES)
+            .confFile("dnsservice.xml", dns.jamesDnsServiceXml())
+            .start();
+    }
+
+    /** The sample's port 25 server: FreeBSD blocked, Windows greylisted (after the p0f handler). */
+    static XmlConfig server(int port) {
+        return SampleConfigs.smtpServer(port, p0f.socketPath().toString())
+            .setText(SampleConfigs.HANDLER + "/blockedOperatingSystems", "FreeBSD")
+            .insertBefore("//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']", GREYLIST)
+            .setAttribute("//handlerchain", "enableJmx", "false");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (james != null) {
+            james.close();
+        }
+        if (p0f != null) {
+            p0f.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    void aWindowsClientAnnouncedInProxyV1IsGreylistedThoughItsCommandsShareTheHeadersSegment() throws Exception {
+        Map<String, Double> before = WebAdminClient.p0fMetrics(james);
+        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), proxiedPort)) {
+            client.send(ProxyHeader.v1(WINDOWS, 40001, "127.0.0.1", 25),
+                "EHLO pc.example\r\nMAIL FROM:<v1@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n");
+            assertThat(client.replyCodes(4)).containsExactly(220, 250, 250, 451);
+        }
+        assertLookedUpOnceNeverTheProxy(before);
+    }
+
+    @Test
+    void aFreeBsdClientAnnouncedInProxyV2IsRefusedAtMail() throws Exception {
+        Map<String, Double> before = WebAdminClient.p0fMetrics(james);
+        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), proxiedPort)) {
+            client.send(ProxyHeader.v2(FREEBSD, 40002, "127.0.0.1", 25),
+                "EHLO bsd.example\r\nMAIL FROM:<v2@freebsd.example>\r\n");
+            assertThat(client.replyCodes(3)).containsExactly(220, 250, 554);
+        }
+        assertLookedUpOnceNeverTheProxy(before);
+    }
+
+    @Test
+    void anIpv6ClientAnnouncedInProxyV2GetsItsOwnFingerprintOnItsMail() throws Exception {
+        String sender = "v6@linux.example";
+        Map<String, Double> before = WebAdminClient.p0fMetrics(james);
+        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), proxiedPort)) {
+            client.send(ProxyHeader.v2("::1", 40003, "::1", 25), "EHLO v6.example\r\nMAIL FROM:<" + sender + ">\r\n"
+                + "RCPT TO:<" + RECIPIENT + ">\r\nDATA\r\n", "Subject: v6\r\n\r\nhello\r\n.\r\nQUIT\r\n");
+            assertThat(client.replyCodes(7)).containsExactly(220, 250, 250, 250, 354, 250, 221);
+        }
+        Mail mail = james.awaitMails(SampleConfigs.DELIVERED, 1).stream()
+            .filter(delivered -> delivered.getMaybeSender().asString().equals(sender)).findFirst().orElseThrow();
+        assertThat(mail.getAttribute(P0fAttributes.OS)).hasValueSatisfying(
+            attribute -> assertThat((String) attribute.getValue().value()).startsWith("Linux"));
+        assertLookedUpOnceNeverTheProxy(before);
+    }
+
+    @Test
+    void aDirectClientThatTalksBeforeTheBannerIsStillGreylisted() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (RawSmtpClient client = RawSmtpClient.connect(WINDOWS, InetAddress.getByName("127.0.0.1"), directPort)) {
+                client.send("EHLO pc.example\r\nMAIL FROM:<early" + attempt + "@windows.example>\r\n"
+                    + "RCPT TO:<" + RECIPIENT + ">\r\nQUIT\r\n");
+                assertThat(client.replyCodes(5)).containsExactly(220, 250, 250, 451, 221);
+            }
+        }
+    }
+
+    /** One lookup, answered: had the proxy been asked, p0f (which never saw it) would have answered no match. */
+    private static void assertLookedUpOnceNeverTheProxy(Map<String, Double> before) throws Exception {
+        Map<String, Double> after = WebAdminClient.p0fMetrics(james);
+        assertThat(delta(before, after, "p0f_matches_total")).isEqualTo(1.0);
+        assertThat(delta(before, after, "p0f_no_matches_total")).isZero();
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+        return after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
+    }
+}
