@@ -120,8 +120,8 @@ class ProxyProtocolIT {
         Map<String, Double> before = WebAdminClient.p0fMetrics(james);
         try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), proxiedPort)) {
             client.send(ProxyHeader.v2("::1", 40003, "::1", 25), "EHLO v6.example\r\nMAIL FROM:<" + sender + ">\r\n"
-                + "RCPT TO:<" + RECIPIENT + ">\r\nDATA\r\n", "Subject: v6\r\n\r\nhello\r\n.\r\nQUIT\r\n");
-            assertThat(client.replyCodes(7)).containsExactly(220, 250, 250, 250, 354, 250, 221);
+                + "RCPT TO:<" + RECIPIENT + ">\r\nDATA\r\n", "From: <" + sender + ">\r\nSubject: v6\r\n\r\nhello\r\n.\r\nQUIT\r\n");
+            assertThat(client.replyCodes(7)).as("%s", client.transcript()).containsExactly(220, 250, 250, 250, 354, 250, 221);
         }
         Mail mail = james.awaitMails(SampleConfigs.DELIVERED, 1).stream()
             .filter(delivered -> delivered.getMaybeSender().asString().equals(sender)).findFirst().orElseThrow();

@@ -25,6 +25,7 @@ public final class RawSmtpClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final List<String> transcript = new ArrayList<>();
 
     private RawSmtpClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -87,8 +88,15 @@ public final class RawSmtpClient implements AutoCloseable {
 
     /** The next reply, which must come within 10 s (a loaded machine). */
     public String reply() {
-        return replyWithin(Duration.ofSeconds(10))
-            .orElseThrow(() -> new IllegalStateException("no reply within 10 s, or the server closed the connection"));
+        String reply = replyWithin(Duration.ofSeconds(10)).orElseThrow(() -> new IllegalStateException(
+            "no reply within 10 s, or the server closed the connection, after " + transcript));
+        transcript.add(reply.trim());
+        return reply;
+    }
+
+    /** Every reply {@link #reply} read so far, for assertion messages. */
+    public List<String> transcript() {
+        return List.copyOf(transcript);
     }
 
     /** The codes of the next {@code count} replies. */
