@@ -82,7 +82,7 @@ class P0fToolIT {
         JarRun run = JarRun.of("check", "--socket", P0F.socketPath().toString());
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).startsWith("p0f answers at " + P0F.socketPath() + " (p0f v3 API, ");
+        assertThat(run.out).startsWith("p0f answers at unix:" + P0F.socketPath() + " (p0f v3 API, ");
         assertThat(run.err).isEmpty();
     }
 
@@ -97,7 +97,7 @@ class P0fToolIT {
         }
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(3);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + P0F.socketPath() + " within 300 ms: p0f is "
+        assertThat(run.err).startsWith("james-p0f: no answer from unix:" + P0F.socketPath() + " within 300 ms: p0f is "
             + "stalled or all its API slots are taken");
         assertThat(run.err.trim()).doesNotContain("\n");
         // The tool gave up on a query p0f had not accepted yet: p0f must survive answering it.

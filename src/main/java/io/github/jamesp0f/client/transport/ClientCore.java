@@ -1,7 +1,6 @@
 package io.github.jamesp0f.client.transport;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +14,7 @@ import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 
@@ -73,8 +73,8 @@ final class ClientCore {
         return config;
     }
 
-    Path socketPath() {
-        return config.socketPath();
+    P0fEndpoint endpoint() {
+        return config.endpoint();
     }
 
     long timeoutNanos() {
@@ -159,7 +159,7 @@ final class ClientCore {
 
     /** The lookups' deadlines passed: they fail TIMEOUT, and p0f is given a rest. */
     void timedOut(List<PendingLookup> expired) {
-        P0fFailure failure = FailureWords.timeout(config.socketPath(), config.timeout());
+        P0fFailure failure = FailureWords.timeout(config.endpoint(), config.timeout());
         backOff(failure);
         for (PendingLookup p : expired) {
             fail(p, failure);
@@ -173,7 +173,7 @@ final class ClientCore {
     }
 
     P0fClientStatus status(int openConnections, int lookupsInFlight) {
-        return new P0fClientStatus(config.socketPath(), config.version(), state.state(), state.since(),
+        return new P0fClientStatus(config.endpoint(), config.version(), state.state(), state.since(),
             state.lastError(), openConnections, lookupsInFlight, cache.size());
     }
 

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +12,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import io.github.jamesp0f.client.FailureWords;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.client.protocol.P0fProtocolException;
@@ -49,7 +49,7 @@ final class V3Connection {
     /** A p0f answers in microseconds: this long without a byte means nothing more is coming. */
     private static final long DISCARD_QUIET_MILLIS = 200;
 
-    private final Path socketPath;
+    private final P0fEndpoint endpoint;
     private final Owner owner;
     private final QueryPipeline pipeline;
     private final ConnectionThread thread;
@@ -64,8 +64,8 @@ final class V3Connection {
     /** Set once connected; volatile only so that other threads can wake it. */
     private volatile Selector selector;
 
-    V3Connection(Path socketPath, Owner owner, int maxInFlight, String name) {
-        this.socketPath = socketPath;
+    V3Connection(P0fEndpoint endpoint, Owner owner, int maxInFlight, String name) {
+        this.endpoint = endpoint;
         this.owner = owner;
         this.pipeline = new QueryPipeline(maxInFlight, owner, this::wakeUp);
         this.thread = new ConnectionThread(this::run, name);
@@ -120,7 +120,7 @@ final class V3Connection {
                 loop();
             }
         } catch (IOException | RuntimeException e) {
-            lost(FailureWords.broke(socketPath, e), new ArrayList<>());
+            lost(FailureWords.broke(endpoint, e), new ArrayList<>());
         } finally {
             thread.writeDeferred();
             pipeline.closeChannel();
@@ -145,10 +145,11 @@ final class V3Connection {
         try {
             // A unix-socket connect() returns at once unless p0f's listen backlog is full;
             // this thread, not the caller's, is the one that waits then.
-            ch.connect(AFUNIXSocketAddress.of(socketPath));
+            ch.connect(AFUNIXSocketAddress.of(endpoint.socketPath()
+                .orElseThrow(() -> new IOException("no TCP transport yet"))));
         } catch (IOException e) {
             if (!pipeline.isClosing()) {
-                lost(FailureWords.connectFailed(socketPath, e), new ArrayList<>());
+                lost(FailureWords.connectFailed(endpoint, e), new ArrayList<>());
             }
             return false;
         }
@@ -177,7 +178,7 @@ final class V3Connection {
             selector.selectedKeys().clear();
             IOException failedWrite = pipeline.writeError();
             if (failedWrite != null) {
-                lost(FailureWords.broke(socketPath, failedWrite), new ArrayList<>());
+                lost(FailureWords.broke(endpoint, failedWrite), new ArrayList<>());
                 return;
             }
             pipeline.flushIfWanted(key);
@@ -197,7 +198,7 @@ final class V3Connection {
             int room = in.remaining();
             int n = channel.read(in);
             if (n < 0) {
-                lost(FailureWords.hungUp(socketPath), new ArrayList<>());
+                lost(FailureWords.hungUp(endpoint), new ArrayList<>());
                 return false;
             }
             if (n == 0) {
@@ -207,7 +208,7 @@ final class V3Connection {
             try {
                 int answers = in.remaining() / V3Codec.RESPONSE_SIZE;
                 if (answers > 0 && !pipeline.pairAnswers(answers, answeredBatch)) {
-                    lost(FailureWords.notP0f(socketPath, "an answer to no query"), new ArrayList<>());
+                    lost(FailureWords.notP0f(endpoint, "an answer to no query"), new ArrayList<>());
                     return false;
                 }
                 for (int i = 0; i < answers; i++) {
@@ -223,7 +224,7 @@ final class V3Connection {
                             rest.add(answeredBatch[j]);
                             answeredBatch[j] = null;
                         }
-                        lost(FailureWords.notP0f(socketPath, e.getMessage()), rest);
+                        lost(FailureWords.notP0f(endpoint, e.getMessage()), rest);
                         outOfStep = true;
                         return false;
                     }
@@ -275,6 +276,6 @@ final class V3Connection {
 
     @Override
     public String toString() {
-        return thread.getName() + " to " + socketPath;
+        return thread.getName() + " to " + endpoint;
     }
 }

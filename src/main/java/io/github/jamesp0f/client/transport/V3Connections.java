@@ -60,9 +60,9 @@ final class V3Connections implements V3Connection.Owner {
             anyFull |= outcome == QueryPipeline.Submitted.FULL;
         }
         P0fFailure why = anyFull
-            ? FailureWords.overloaded(core.socketPath(), maxInFlight, "on each connection")
+            ? FailureWords.overloaded(core.endpoint(), maxInFlight, "on each connection")
             : core.failFast();
-        core.fail(p, why != null ? why : FailureWords.allConnectionsWaiting(core.socketPath()));
+        core.fail(p, why != null ? why : FailureWords.allConnectionsWaiting(core.endpoint()));
     }
 
     /**
@@ -79,7 +79,7 @@ final class V3Connections implements V3Connection.Owner {
             if (core.isClosed()) {
                 return QueryPipeline.Submitted.UNAVAILABLE;
             }
-            c = new V3Connection(core.socketPath(), this, maxInFlight, "p0f-connection-" + opened.incrementAndGet());
+            c = new V3Connection(core.endpoint(), this, maxInFlight, "p0f-connection-" + opened.incrementAndGet());
             QueryPipeline.Submitted outcome = c.submit(p);
             active.set(i, c);
             all.add(c);
