@@ -75,11 +75,15 @@ public final class FailureWords {
         return new P0fFailure(P0fFailure.Kind.IO_ERROR, "cannot connect to p0f at " + endpoint + ": " + describe(e));
     }
 
-    /** A TCP connect() that got no reply at all within the timeout. */
+    /** connect() did not complete within the timeout. */
     public static P0fFailure connectTimedOut(P0fEndpoint endpoint, Duration timeout) {
+        String why = endpoint.tcpAddress().isPresent()
+            ? "no reply at all (the host is down, or a firewall drops the packets, such as a relay socket's "
+                + "IPAddressAllow= that leaves this host out)"
+            : "p0f's queue of connections waiting to be accepted is full (p0f is stalled or all its API slots are "
+                + "taken, see p0f -S)";
         return new P0fFailure(P0fFailure.Kind.TIMEOUT, "connect to " + endpoint + " timed out after "
-            + timeout.toMillis() + " ms: no reply at all (the host is down, or a firewall drops the packets, such as "
-            + "a relay socket's IPAddressAllow= that leaves this host out)");
+            + timeout.toMillis() + " ms: " + why);
     }
 
     private static P0fFailure missing(Path socket) {

@@ -157,9 +157,13 @@ final class ClientCore {
         finish(p, result);
     }
 
-    /** The lookups' deadlines passed: they fail TIMEOUT, and p0f is given a rest. */
+    /** The lookups' deadlines passed with their queries asked: they fail TIMEOUT, and p0f is given a rest. */
     void timedOut(List<PendingLookup> expired) {
-        P0fFailure failure = FailureWords.timeout(config.endpoint(), config.timeout());
+        timedOut(expired, FailureWords.timeout(config.endpoint(), config.timeout()));
+    }
+
+    /** The same, saying why with {@code failure}, a TIMEOUT (no answer, or the connect never completed). */
+    void timedOut(List<PendingLookup> expired, P0fFailure failure) {
         backOff(failure);
         for (PendingLookup p : expired) {
             fail(p, failure);

@@ -2,14 +2,13 @@ package io.github.jamesp0f.client.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.SocketTimeoutException;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fEndpoint;
@@ -19,7 +18,8 @@ import io.github.jamesp0f.client.protocol.P0fProtocolException;
 import io.github.jamesp0f.client.protocol.V3Codec;
 
 /**
- * One persistent connection to p0f's v3 API and its own thread, which connects, then reads
+ * One persistent connection to p0f's v3 API (a unix socket, or TCP: see {@link Dialer}) and its
+ * own thread, which connects, then reads
  * answers and pairs each with the oldest query still owed one. Callers hand their lookups to the
  * connection's {@link QueryPipeline}, which writes them; what callers and this thread share lives
  * there, and everything here is this thread's alone (the selector is only woken by others).
@@ -50,6 +50,7 @@ final class V3Connection {
     private static final long DISCARD_QUIET_MILLIS = 200;
 
     private final P0fEndpoint endpoint;
+    private final Dialer dialer;
     private final Owner owner;
     private final QueryPipeline pipeline;
     private final ConnectionThread thread;
@@ -58,14 +59,15 @@ final class V3Connection {
         .order(ByteOrder.nativeOrder());
     /** Lookups paired with the answers of one read. */
     private final PendingLookup[] answeredBatch = new PendingLookup[READ_BATCH];
-    private AFUNIXSocketChannel channel;
+    private SocketChannel channel;
     /** An answer made no sense: what p0f still owes is read and dropped before closing. */
     private boolean outOfStep;
     /** Set once connected; volatile only so that other threads can wake it. */
     private volatile Selector selector;
 
-    V3Connection(P0fEndpoint endpoint, Owner owner, int maxInFlight, String name) {
+    V3Connection(P0fEndpoint endpoint, Dialer dialer, Owner owner, int maxInFlight, String name) {
         this.endpoint = endpoint;
+        this.dialer = dialer;
         this.owner = owner;
         this.pipeline = new QueryPipeline(maxInFlight, owner, this::wakeUp);
         this.thread = new ConnectionThread(this::run, name);
@@ -137,27 +139,30 @@ final class V3Connection {
     }
 
     private boolean connect() throws IOException {
-        AFUNIXSocketChannel ch = AFUNIXSocketChannel.open();
+        SocketChannel ch = dialer.open();
         if (!pipeline.attach(ch)) {
             ch.close();
             return false;
         }
+        Selector s = ch.provider().openSelector();
+        // Set before connecting, so that close() and retire() can wake a TCP connect's wait.
+        selector = s;
         try {
-            // A unix-socket connect() returns at once unless p0f's listen backlog is full;
-            // this thread, not the caller's, is the one that waits then.
-            ch.connect(AFUNIXSocketAddress.of(endpoint.socketPath()
-                .orElseThrow(() -> new IOException("no TCP transport yet"))));
+            if (!dialer.connect(ch, s, pipeline::isClosing)) {
+                return false;
+            }
+        } catch (SocketTimeoutException e) {
+            if (!pipeline.isClosing()) {
+                lost(FailureWords.connectTimedOut(endpoint, dialer.timeout()), new ArrayList<>());
+            }
+            return false;
         } catch (IOException e) {
             if (!pipeline.isClosing()) {
                 lost(FailureWords.connectFailed(endpoint, e), new ArrayList<>());
             }
             return false;
         }
-        ch.configureBlocking(false);
-        Selector s = ch.provider().openSelector();
-        ch.register(s, SelectionKey.OP_READ);
         channel = ch;
-        selector = s;
         pipeline.connected();
         return true;
     }
