@@ -50,8 +50,11 @@ public final class P0fRelay implements AutoCloseable {
     }
 
     public static void assumeAvailable() {
-        Assumptions.assumeTrue(Files.isExecutable(ACTIVATE) && Files.isExecutable(PROXYD),
-            "needs " + ACTIVATE + " and " + PROXYD + " (Debian's systemd package)");
+        Assumptions.assumeTrue(isAvailable(), "needs " + ACTIVATE + " and " + PROXYD + " (Debian's systemd package)");
+    }
+
+    public static boolean isAvailable() {
+        return Files.isExecutable(ACTIVATE) && Files.isExecutable(PROXYD);
     }
 
     /** Where the client reaches p0f: {@code tcp:127.0.0.1:PORT}. Unit tests only (see {@link #listenAddress()}). */
