@@ -46,7 +46,7 @@ class P0fWebadminIT {
             JsonNode idle = get(james, "/p0f/status");
             assertThat(idle.get("status").asText()).isEqualTo("healthy");
             assertThat(idle.get("clients")).hasSize(1);
-            assertThat(idle.get("clients").get(0).get("socket").asText()).isEqualTo(socket);
+            assertThat(idle.get("clients").get(0).get("endpoint").asText()).isEqualTo("unix:" + socket);
             assertThat(idle.get("clients").get(0).get("version").asInt()).isEqualTo(3);
             Map<String, Double> before = WebAdminClient.p0fMetrics(james);
 

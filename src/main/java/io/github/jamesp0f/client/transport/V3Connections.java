@@ -24,6 +24,7 @@ final class V3Connections implements V3Connection.Owner {
 
     private final ClientCore core;
     private final int maxInFlight;
+    private final Dialer dialer;
     private final Consumer<PendingLookup> retry;
     private final AtomicReferenceArray<V3Connection> active;
     private final List<V3Connection> retired = new CopyOnWriteArrayList<>();
@@ -36,6 +37,7 @@ final class V3Connections implements V3Connection.Owner {
     V3Connections(ClientCore core, int slots, int maxInFlight, Consumer<PendingLookup> retry) {
         this.core = core;
         this.maxInFlight = maxInFlight;
+        this.dialer = new Dialer(core.endpoint(), core.config().timeout());
         this.retry = retry;
         this.active = new AtomicReferenceArray<>(slots);
     }
@@ -60,9 +62,9 @@ final class V3Connections implements V3Connection.Owner {
             anyFull |= outcome == QueryPipeline.Submitted.FULL;
         }
         P0fFailure why = anyFull
-            ? FailureWords.overloaded(core.socketPath(), maxInFlight, "on each connection")
+            ? FailureWords.overloaded(core.endpoint(), maxInFlight, "on each connection")
             : core.failFast();
-        core.fail(p, why != null ? why : FailureWords.allConnectionsWaiting(core.socketPath()));
+        core.fail(p, why != null ? why : FailureWords.allConnectionsWaiting(core.endpoint()));
     }
 
     /**
@@ -79,7 +81,7 @@ final class V3Connections implements V3Connection.Owner {
             if (core.isClosed()) {
                 return QueryPipeline.Submitted.UNAVAILABLE;
             }
-            c = new V3Connection(core.socketPath(), this, maxInFlight, "p0f-connection-" + opened.incrementAndGet());
+            c = new V3Connection(core.endpoint(), dialer, this, maxInFlight, "p0f-connection-" + opened.incrementAndGet());
             QueryPipeline.Submitted outcome = c.submit(p);
             active.set(i, c);
             all.add(c);
