@@ -3,6 +3,7 @@ package io.github.jamesp0f.smtp;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.inject.Inject;
 
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jamesp0f.attributes.P0fAttributes;
 import io.github.jamesp0f.fingerprint.Fingerprint;
+import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.metrics.P0fMetrics;
@@ -53,6 +55,9 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     private final FileSystem fileSystem;
     private volatile P0fHandlerConfig config;
     private volatile P0fClients.Lease lease;
+    private volatile EdgeClients edges;
+    /** Edges on a server that reads no PROXY header are said once, at its first connection. */
+    private final AtomicBoolean edgesUnusedWarned = new AtomicBoolean();
 
     @Inject
     public P0fConnectHandler(P0fClients clients, P0fMetrics metrics, FileSystem fileSystem) {
@@ -66,6 +71,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         P0fHandlerConfig parsed = P0fHandlerConfig.parse(configuration, name -> fileSystem.getFile(name));
         this.config = parsed;
         this.lease = clients.acquire(parsed.clientConfig());
+        this.edges = new EdgeClients(parsed.edges(), clients, metrics);
         LOGGER.info("p0f handler ready: {}", parsed);
     }
 
@@ -76,6 +82,10 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         if (held != null) {
             held.close();
         }
+        EdgeClients edgesHeld = edges;
+        if (edgesHeld != null) {
+            edgesHeld.close();
+        }
     }
 
     @Override
@@ -84,11 +94,15 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
             lookUpAfterProxyHeader(session);
             return NoResponse.INSTANCE;
         }
+        if (!edges.isEmpty() && edgesUnusedWarned.compareAndSet(false, true)) {
+            LOGGER.warn("p0f handler: <edges> are set but this SMTP server does not require the PROXY header"
+                + " (<proxyRequired>): they are unused, and clients are looked up at {}", config.clientConfig().endpoint());
+        }
         InetSocketAddress remote = session.getRemoteAddress();
         if (config.neverLookUp().contains(remote.getAddress())) {
             return NoResponse.INSTANCE;
         }
-        CompletableFuture<P0fLookup> lookup = lookUp(remote, session);
+        CompletableFuture<P0fLookup> lookup = lookUp(lease.client(), remote, session);
         SessionFingerprint.attach(session, lookup);
         CommandHold.until(session, lookup);
         return NoResponse.INSTANCE;
@@ -96,18 +110,27 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
 
     /**
      * At connect James has not read the PROXY header yet, and the session's address is the proxy's:
-     * the lookup starts once James has handled the header, for the client it names, and the
-     * client's commands are held until then.
+     * it picks the edge's p0f, if edges are configured. The lookup starts once James has handled the
+     * header, for the client it names, and the client's commands are held until then.
      */
     private void lookUpAfterProxyHeader(SMTPSession session) {
+        P0fClient client = lease.client();
+        if (!edges.isEmpty()) {
+            Optional<P0fClient> edge = edges.forProxy(session.getRemoteAddress().getAddress());
+            if (edge.isEmpty()) {
+                return;
+            }
+            client = edge.get();
+        }
+        P0fClient chosen = client;
         SessionFingerprint.SessionLookup pending = SessionFingerprint.pending(session);
         boolean held = CommandHold.afterProxyHeader(session, () -> {
-            Optional<InetSocketAddress> client = ProxiedClient.of(session);
-            if (client.isEmpty() || config.neverLookUp().contains(client.get().getAddress())) {
+            Optional<InetSocketAddress> proxied = ProxiedClient.of(session);
+            if (proxied.isEmpty() || config.neverLookUp().contains(proxied.get().getAddress())) {
                 pending.notLookedUp();
                 return;
             }
-            CompletableFuture<P0fLookup> lookup = lookUp(client.get(), session);
+            CompletableFuture<P0fLookup> lookup = lookUp(chosen, proxied.get(), session);
             pending.lookedUp(lookup);
             CommandHold.until(session, lookup);
         });
@@ -117,9 +140,9 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         }
     }
 
-    private CompletableFuture<P0fLookup> lookUp(InetSocketAddress client, SMTPSession session) {
+    private CompletableFuture<P0fLookup> lookUp(P0fClient p0f, InetSocketAddress client, SMTPSession session) {
         try {
-            return metrics.timed(lease.client().lookup(client, session.getLocalAddress()));
+            return metrics.timed(p0f.lookup(client, session.getLocalAddress()));
         } catch (RuntimeException e) {
             // The client never throws by contract; the connection must not pay if one does. A
             // future that completes exceptionally needs no stage here: SessionFingerprint reads
