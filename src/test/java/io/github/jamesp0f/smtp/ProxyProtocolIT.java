@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
@@ -28,7 +29,8 @@ import io.github.jamesp0f.testing.james.XmlConfig;
  * DNS for the greylisting's FCrDNS, and clients that write PROXY v1 and v2 headers themselves,
  * with their commands in the header's segment. The proxy connects from {@link #PROXY}, which p0f
  * has never fingerprinted: a lookup of the proxy would find nothing (and count a no-match), so
- * every fingerprint below is the announced client's.
+ * every fingerprint below is the announced client's. A third server maps one proxy to an edge's
+ * p0f over TCP (the same p0f, through the relay contrib/ ships) and lists no other.
  */
 class ProxyProtocolIT {
 
@@ -40,11 +42,16 @@ class ProxyProtocolIT {
     static final String GREYLIST = "<handler class=\"io.github.jamesp0f.greylist.P0fGreylistHandler\">"
         + "<os>^windows</os><blockTime>1h</blockTime></handler>";
 
+    /** A second proxy, the one edge listed on the third server; p0f knows nothing of it either. */
+    static final String LISTED_PROXY = "127.0.0.71";
+
     static RealP0f p0f;
+    static P0fRelay relay;
     static RealDns dns;
     static JamesTestServer james;
     static int proxiedPort;
     static int directPort;
+    static int edgesPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +60,9 @@ class ProxyProtocolIT {
         dns = RealDns.start();
         proxiedPort = JamesTestServer.freePort();
         directPort = JamesTestServer.freePort();
-        p0f = RealP0f.builder().watchPort(proxiedPort).watchPort(directPort).start();
+        edgesPort = JamesTestServer.freePort();
+        p0f = RealP0f.builder().watchPort(proxiedPort).watchPort(directPort).watchPort(edgesPort).start();
+        relay = P0fRelay.isAvailable() ? P0fRelay.to(p0f.socketPath()) : null;
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS));
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.FREEBSD, InetAddress.getByName(FREEBSD));
         p0f.connectFrom(InetAddress.getByName("::1"));
@@ -61,8 +70,12 @@ class ProxyProtocolIT {
         CraftedSyn.awaitOk(p0f.socketPath(), InetAddress.getByName("::1"), Duration.ofSeconds(10));
 
         XmlConfig proxied = server(proxiedPort).setChild("/smtpservers/smtpserver", "proxyRequired", "true");
+        // The edge's p0f over TCP (the relay contrib/ ships), for the one proxy listed.
+        XmlConfig edges = server(edgesPort).setChild("/smtpservers/smtpserver", "proxyRequired", "true")
+            .append(SampleConfigs.HANDLER, "<edges><edge proxy=\"" + LISTED_PROXY + "/32\" p0fAddress=\""
+                + (relay != null ? relay.listenAddress() : "127.0.0.1:9") + "\"/></edges>");
         james = JamesTestServer.builder()
-            .smtpServer(SampleConfigs.smtpServers(proxied, server(directPort)))
+            .smtpServer(SampleConfigs.smtpServers(proxied, server(directPort), edges))
             .mailetContainer(SampleConfigs.mailetContainer()
                 .setAttribute("/mailetcontainer | //processors | //processor", "enableJmx", "false"))
             .user(RECIPIENT, "secret")
@@ -83,6 +96,9 @@ class ProxyProtocolIT {
     static void stop() {
         if (james != null) {
             james.close();
+        }
+        if (relay != null) {
+            relay.close();
         }
         if (p0f != null) {
             p0f.close();
@@ -138,6 +154,28 @@ class ProxyProtocolIT {
                 assertThat(client.replyCodes(5)).containsExactly(220, 250, 250, 451, 221);
             }
         }
+    }
+
+    @Test
+    void behindEdgesTheProxysOwnEdgeIsAskedAndAProxyNotListedIsCountedNotLookedUp() throws Exception {
+        P0fRelay.assumeAvailable();
+        Map<String, Double> before = WebAdminClient.p0fMetrics(james);
+        try (RawSmtpClient client = RawSmtpClient.connect(LISTED_PROXY, InetAddress.getByName("127.0.0.1"), edgesPort)) {
+            client.send(ProxyHeader.v2(WINDOWS, 40004, "127.0.0.1", 25),
+                "EHLO pc.example\r\nMAIL FROM:<edge@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n");
+            assertThat(client.replyCodes(4)).containsExactly(220, 250, 250, 451);
+        }
+        assertLookedUpOnceNeverTheProxy(before);
+
+        Map<String, Double> beforeUnlisted = WebAdminClient.p0fMetrics(james);
+        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), edgesPort)) {
+            client.send(ProxyHeader.v2(WINDOWS, 40005, "127.0.0.1", 25),
+                "EHLO pc.example\r\nMAIL FROM:<unlisted@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n");
+            assertThat(client.replyCodes(4)).as("not looked up: not greylisted").containsExactly(220, 250, 250, 250);
+        }
+        Map<String, Double> after = WebAdminClient.p0fMetrics(james);
+        assertThat(delta(beforeUnlisted, after, "p0f_proxy_unlisted_total")).isEqualTo(1.0);
+        assertThat(delta(beforeUnlisted, after, "p0f_lookups_total")).isZero();
     }
 
     /** One lookup, answered: had the proxy been asked, p0f (which never saw it) would have answered no match. */
