@@ -14,6 +14,7 @@ import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * Keeps a client's commands from James's hooks, without holding a thread, until the work the hooks
@@ -23,10 +24,11 @@ import io.netty.channel.Channel;
  * <p>Two means, together. The input is paused (Netty's autoRead off), which bounds what is read
  * meanwhile. And since a pause cannot take back what Netty has already read (a client that talked
  * before the banner, commands in the same segment as a PROXY header), a line handler pushed at
- * connect holds every line James hands it; when the work is done, the held lines go back to James's
- * core handler in order, on its own executor, through a {@link CoreInlet}, as if just read (a DATA
- * among them pushes James's data handler for the lines after it, as it would have). Then the line
- * handler is popped and the input resumed.
+ * connect holds every line James hands it. When the work is done it is popped, on James's core
+ * handler's executor, and the held lines go back to that core handler in order, through a
+ * {@link CoreInlet} (put in the pipeline at the first held line), as if just read: a DATA among
+ * them pushes James's data handler for the lines after it, as it would have. Then the input
+ * resumes.
  *
  * <p>Behind the PROXY protocol the work cannot start before James has read the header (the
  * lookup is for the address it carries): the lines are held from connect, the input is paused only
@@ -84,19 +86,22 @@ public final class CommandHold {
         private final SMTPSession session;
         private final ProtocolTransport transport;
         private final Optional<Channel> channel;
-        private Optional<CoreInlet> inlet = Optional.empty();
+        private final Optional<EventExecutor> coreExecutor;
+        /** Installed only when needed: to see the PROXY header, or to replay held lines. */
+        private CoreInlet inlet;
         private Runnable afterHeader;
         private boolean headerSeen;
         private int pending;
         private boolean readsPaused;
         private boolean holdingLines;
-        private boolean replayQueued;
+        private boolean releaseQueued;
         private final List<byte[]> lines = new ArrayList<>();
 
         private Hold(SMTPSession session, Runnable afterHeader) {
             this.session = session;
             this.transport = ((ProtocolSessionImpl) session).getProtocolTransport();
             this.channel = NettyChannels.of(session);
+            this.coreExecutor = channel.flatMap(CoreInlet::coreExecutor);
             this.afterHeader = afterHeader;
         }
 
@@ -104,10 +109,12 @@ public final class CommandHold {
         static Hold start(SMTPSession session, Runnable afterHeader) {
             Hold hold = new Hold(session, afterHeader);
             session.setAttachment(KEY, hold, State.Connection);
-            hold.inlet = hold.channel.flatMap(channel -> CoreInlet.install(channel, hold::headerHandled));
             synchronized (hold) {
-                if (hold.inlet.isPresent()) {
-                    hold.holdingLines = true;
+                if (afterHeader != null) {
+                    hold.inlet = hold.channel.flatMap(channel -> CoreInlet.install(channel, hold::headerHandled)).orElse(null);
+                }
+                hold.holdingLines = hold.coreExecutor.isPresent() && (afterHeader == null || hold.inlet != null);
+                if (hold.holdingLines) {
                     session.pushLineHandler(new HeldLines(hold));
                 } else {
                     hold.afterHeader = null;
@@ -137,6 +144,10 @@ public final class CommandHold {
             synchronized (this) {
                 lines.add(line);
                 headerMissed = afterHeader != null;
+                if (inlet == null) {
+                    // On the core handler's executor, inside its read: the next messages pass the inlet.
+                    inlet = CoreInlet.install(channel.get(), this::headerHandled).orElse(null);
+                }
             }
             if (headerMissed) {
                 // The header reached James before the inlet was in the pipeline (James 3.8.1 runs
@@ -183,9 +194,9 @@ public final class CommandHold {
                 return;
             }
             if (holdingLines) {
-                if (!replayQueued) {
-                    replayQueued = true;
-                    inlet.get().executor().execute(this::replay);
+                if (!releaseQueued) {
+                    releaseQueued = true;
+                    coreExecutor.get().execute(this::release);
                 }
                 return;
             }
@@ -199,25 +210,33 @@ public final class CommandHold {
             }
         }
 
-        /** On the core handler's executor: no line can reach James meanwhile. */
-        private void replay() {
+        /**
+         * On the core handler's executor, so that no line reaches James meanwhile: pops the line
+         * handler, replays what it held, resumes the input.
+         */
+        private void release() {
             List<byte[]> replayed;
+            CoreInlet through;
             synchronized (this) {
-                replayQueued = false;
+                releaseQueued = false;
                 if (afterHeader != null || pending > 0) {
                     return;
                 }
                 holdingLines = false;
                 replayed = new ArrayList<>(lines);
                 lines.clear();
+                through = inlet;
             }
-            CoreInlet through = inlet.get();
             if (channel.get().isActive()) {
                 // Only on a live channel: James's popLineHandler finds no core handler in a closed one.
                 session.popLineHandler();
-                through.replay(replayed);
+                if (through != null) {
+                    through.replay(replayed);
+                }
             }
-            through.remove();
+            if (through != null) {
+                through.remove();
+            }
             synchronized (this) {
                 resumeReads();
             }

@@ -34,10 +34,16 @@ final class CoreInlet extends ChannelInboundHandlerAdapter {
         this.executor = executor;
     }
 
+    /** The executor of James's core handler on {@code channel}; empty when it has none (closed, or not James's). */
+    static Optional<EventExecutor> coreExecutor(Channel channel) {
+        return Optional.ofNullable(channel.pipeline().context(HandlerConstants.CORE_HANDLER)).map(ChannelHandlerContext::executor);
+    }
+
     /**
      * Installs an inlet on {@code channel}; empty when the pipeline has no core handler (not one of
-     * James's protocol pipelines). Call it from the core handler's executor, before it reads a
-     * message (a connect handler does), so that every later message passes the inlet first.
+     * James's protocol pipelines). Call it from the core handler's executor (in a connect handler,
+     * or in a line handler James calls): every message the core handler reads afterwards passes
+     * the inlet first.
      */
     static Optional<CoreInlet> install(Channel channel, Runnable afterProxyHeader) {
         ChannelHandlerContext core = channel.pipeline().context(HandlerConstants.CORE_HANDLER);
