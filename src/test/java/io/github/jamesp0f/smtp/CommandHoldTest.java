@@ -2,7 +2,6 @@ package io.github.jamesp0f.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
-import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HeloHook;
@@ -26,7 +23,6 @@ import org.apache.james.protocols.smtp.utils.TestMessageHook;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.Mockito;
 
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.fingerprint.Fingerprint;
@@ -75,19 +71,13 @@ class CommandHoldTest {
         return stack;
     }
 
+    /** The handler refuses Windows XP, so that the tests see which fingerprint MAIL was judged on. */
     static P0fConnectHandler handler(P0fClients clients, String... elements) throws Exception {
-        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
-        config.addProperty("socketPath", "/run/p0f/p0f.sock");
-        config.addProperty("timeout", "200ms");
-        config.addProperty("blockedOperatingSystems", "Windows XP");
-        for (int i = 0; i < elements.length; i += 2) {
-            config.setProperty(elements[i], elements[i + 1]);
-        }
-        FileSystem fileSystem = Mockito.mock(FileSystem.class);
-        Mockito.when(fileSystem.getFile(Mockito.anyString())).thenAnswer(call -> new File((String) call.getArgument(0)));
-        P0fConnectHandler handler = new P0fConnectHandler(clients, new P0fMetrics(new RecordingMetricFactory()), fileSystem);
-        handler.init(config);
-        return handler;
+        String[] withBlocklist = new String[elements.length + 2];
+        withBlocklist[0] = "blockedOperatingSystems";
+        withBlocklist[1] = "Windows XP";
+        System.arraycopy(elements, 0, withBlocklist, 2, elements.length);
+        return P0fConnectHandlerTest.handler(clients, new RecordingMetricFactory(), withBlocklist);
     }
 
     FakeP0fClient p0f() {

@@ -54,6 +54,12 @@ class P0fConnectHandlerTest {
     }
 
     P0fConnectHandler handler(String... elements) throws Exception {
+        return handler(clients, metricFactory, elements);
+    }
+
+    /** A handler with p0f at /run/p0f/p0f.sock, a 200ms timeout, and {@code elements} (name, value, ...). */
+    static P0fConnectHandler handler(P0fClients clients, RecordingMetricFactory metricFactory, String... elements)
+        throws Exception {
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         config.addProperty("socketPath", "/run/p0f/p0f.sock");
         config.addProperty("timeout", "200ms");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.mailet.AttributeName;
@@ -17,6 +19,7 @@ import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.Resources;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.RawSmtpClient;
 import io.github.jamesp0f.testing.james.SampleConfigs;
@@ -94,39 +97,24 @@ class ProxyProtocolIT {
 
     @AfterAll
     static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        if (p0f != null) {
-            p0f.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+        Resources.closeAll(james, relay, p0f, dns);
     }
 
     @Test
     void aWindowsClientAnnouncedInProxyV1IsGreylistedThoughItsCommandsShareTheHeadersSegment() throws Exception {
         Map<String, Double> before = WebAdminClient.p0fMetrics(james);
-        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), proxiedPort)) {
-            client.send(ProxyHeader.v1(WINDOWS, 40001, "127.0.0.1", 25),
-                "EHLO pc.example\r\nMAIL FROM:<v1@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n");
-            assertThat(client.replyCodes(4)).containsExactly(220, 250, 250, 451);
-        }
+        assertReplies(PROXY, proxiedPort, List.of(ProxyHeader.v1(WINDOWS, 40001, "127.0.0.1", 25),
+            "EHLO pc.example\r\nMAIL FROM:<v1@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n"),
+            "220", "250", "250", "451");
         assertLookedUpOnceNeverTheProxy(before);
     }
 
     @Test
     void aFreeBsdClientAnnouncedInProxyV2IsRefusedAtMail() throws Exception {
         Map<String, Double> before = WebAdminClient.p0fMetrics(james);
-        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), proxiedPort)) {
-            client.send(ProxyHeader.v2(FREEBSD, 40002, "127.0.0.1", 25),
-                "EHLO bsd.example\r\nMAIL FROM:<v2@freebsd.example>\r\n");
-            assertThat(client.replyCodes(3)).containsExactly(220, 250, 554);
-        }
+        assertReplies(PROXY, proxiedPort, List.of(ProxyHeader.v2(FREEBSD, 40002, "127.0.0.1", 25),
+            "EHLO bsd.example\r\nMAIL FROM:<v2@freebsd.example>\r\n"),
+            "220", "250", "554");
         assertLookedUpOnceNeverTheProxy(before);
     }
 
@@ -134,11 +122,10 @@ class ProxyProtocolIT {
     void anIpv6ClientAnnouncedInProxyV2IsLookedUpAndItsMailStamped() throws Exception {
         String sender = "v6@linux.example";
         Map<String, Double> before = WebAdminClient.p0fMetrics(james);
-        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), proxiedPort)) {
-            client.send(ProxyHeader.v2("::1", 40003, "::1", 25), "EHLO v6.example\r\nMAIL FROM:<" + sender + ">\r\n"
-                + "RCPT TO:<" + RECIPIENT + ">\r\nDATA\r\n", "From: <" + sender + ">\r\nSubject: v6\r\n\r\nhello\r\n.\r\nQUIT\r\n");
-            assertThat(client.replyCodes(7)).as("%s", client.transcript()).containsExactly(220, 250, 250, 250, 354, 250, 221);
-        }
+        assertReplies(PROXY, proxiedPort, List.of(ProxyHeader.v2("::1", 40003, "::1", 25),
+            "EHLO v6.example\r\nMAIL FROM:<" + sender + ">\r\nRCPT TO:<" + RECIPIENT + ">\r\nDATA\r\n",
+            "From: <" + sender + ">\r\nSubject: v6\r\n\r\nhello\r\n.\r\nQUIT\r\n"),
+            "220", "250", "250", "250", "354", "250", "221");
         Mail mail = james.awaitMails(SampleConfigs.DELIVERED, 1).stream()
             .filter(delivered -> delivered.getMaybeSender().asString().equals(sender)).findFirst().orElseThrow();
         assertThat(mail.getAttribute(AttributeName.of("p0f.version"))).as("p0f matched the announced ::1").isPresent();
@@ -148,11 +135,9 @@ class ProxyProtocolIT {
     @Test
     void aDirectClientThatTalksBeforeTheBannerIsStillGreylisted() throws Exception {
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (RawSmtpClient client = RawSmtpClient.connect(WINDOWS, InetAddress.getByName("127.0.0.1"), directPort)) {
-                client.send("EHLO pc.example\r\nMAIL FROM:<early" + attempt + "@windows.example>\r\n"
-                    + "RCPT TO:<" + RECIPIENT + ">\r\nQUIT\r\n");
-                assertThat(client.replyCodes(5)).containsExactly(220, 250, 250, 451, 221);
-            }
+            assertReplies(WINDOWS, directPort, List.of("EHLO pc.example\r\nMAIL FROM:<early" + attempt
+                + "@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\nQUIT\r\n"),
+                "220", "250", "250", "451", "221");
         }
     }
 
@@ -160,22 +145,32 @@ class ProxyProtocolIT {
     void behindEdgesTheProxysOwnEdgeIsAskedAndAProxyNotListedIsCountedNotLookedUp() throws Exception {
         P0fRelay.assumeAvailable();
         Map<String, Double> before = WebAdminClient.p0fMetrics(james);
-        try (RawSmtpClient client = RawSmtpClient.connect(LISTED_PROXY, InetAddress.getByName("127.0.0.1"), edgesPort)) {
-            client.send(ProxyHeader.v2(WINDOWS, 40004, "127.0.0.1", 25),
-                "EHLO pc.example\r\nMAIL FROM:<edge@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n");
-            assertThat(client.replyCodes(4)).containsExactly(220, 250, 250, 451);
-        }
+        assertReplies(LISTED_PROXY, edgesPort, List.of(ProxyHeader.v2(WINDOWS, 40004, "127.0.0.1", 25),
+            "EHLO pc.example\r\nMAIL FROM:<edge@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n"),
+            "220", "250", "250", "451");
         assertLookedUpOnceNeverTheProxy(before);
 
         Map<String, Double> beforeUnlisted = WebAdminClient.p0fMetrics(james);
-        try (RawSmtpClient client = RawSmtpClient.connect(PROXY, InetAddress.getByName("127.0.0.1"), edgesPort)) {
-            client.send(ProxyHeader.v2(WINDOWS, 40005, "127.0.0.1", 25),
-                "EHLO pc.example\r\nMAIL FROM:<unlisted@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n");
-            assertThat(client.replyCodes(4)).as("not looked up: not greylisted").containsExactly(220, 250, 250, 250);
-        }
+        // Not looked up, so not greylisted: RCPT passes.
+        assertReplies(PROXY, edgesPort, List.of(ProxyHeader.v2(WINDOWS, 40005, "127.0.0.1", 25),
+            "EHLO pc.example\r\nMAIL FROM:<unlisted@windows.example>\r\nRCPT TO:<" + RECIPIENT + ">\r\n"),
+            "220", "250", "250", "250");
         Map<String, Double> after = WebAdminClient.p0fMetrics(james);
         assertThat(delta(beforeUnlisted, after, "p0f_proxy_unlisted_total")).isEqualTo(1.0);
         assertThat(delta(beforeUnlisted, after, "p0f_lookups_total")).isZero();
+    }
+
+    /**
+     * Connects from {@code source} to {@code port}, writes {@code parts} in one segment and checks
+     * the codes of the replies that follow (the 220 banner first).
+     */
+    private static void assertReplies(String source, int port, List<Object> parts, String... codes) {
+        try (RawSmtpClient client = RawSmtpClient.connect(source, InetAddress.getLoopbackAddress(), port)) {
+            client.send(parts.toArray());
+            List<Integer> replied = client.replyCodes(codes.length);
+            assertThat(replied).as("replies %s", client.transcript())
+                .containsExactly(Arrays.stream(codes).map(Integer::valueOf).toArray(Integer[]::new));
+        }
     }
 
     /** One lookup, answered: had the proxy been asked, p0f (which never saw it) would have answered no match. */
