@@ -103,8 +103,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
             return NoResponse.INSTANCE;
         }
         CompletableFuture<P0fLookup> lookup = lookUp(lease.client(), remote, session);
-        SessionFingerprint.attach(session, lookup);
-        CommandHold.until(session, lookup);
+        CommandHold.until(session, SessionFingerprint.attach(session, lookup));
         return NoResponse.INSTANCE;
     }
 
@@ -132,7 +131,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
             }
             CompletableFuture<P0fLookup> lookup = lookUp(chosen, proxied.get(), session);
             pending.lookedUp(lookup);
-            CommandHold.until(session, lookup);
+            CommandHold.until(session, pending.settled());
         });
         if (!held) {
             // Without the hold the hooks could read the proxy's fingerprint, or none: better none.

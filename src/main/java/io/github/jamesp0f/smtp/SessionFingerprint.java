@@ -30,9 +30,15 @@ public final class SessionFingerprint {
     private SessionFingerprint() {
     }
 
-    /** Keeps {@code lookup} on the session, for the whole connection. */
-    public static void attach(SMTPSession session, CompletableFuture<P0fLookup> lookup) {
-        session.setAttachment(KEY, new SessionLookup(lookup.thenApply(Optional::of)), State.Connection);
+    /**
+     * Keeps {@code lookup} on the session, for the whole connection. Returns what completes once
+     * {@link #lookup} reads the answer: hold the session's commands on that, not on {@code lookup}
+     * (whose other dependents may run first).
+     */
+    public static CompletableFuture<?> attach(SMTPSession session, CompletableFuture<P0fLookup> lookup) {
+        SessionLookup attached = new SessionLookup(lookup.thenApply(Optional::of));
+        session.setAttachment(KEY, attached, State.Connection);
+        return attached.lookup;
     }
 
     /** Keeps a lookup yet to start on the session; the handle says later which lookup, or that there is none. */
@@ -76,6 +82,11 @@ public final class SessionFingerprint {
         void lookedUp(CompletableFuture<P0fLookup> started) {
             started.whenComplete((done, error) -> lookup.complete(Optional.of(done != null ? done
                 : P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + error))));
+        }
+
+        /** Completes once {@link SessionFingerprint#lookup} reads the final answer. */
+        CompletableFuture<?> settled() {
+            return lookup;
         }
 
         /** No lookup for this session after all (a pending session lookup only). */

@@ -6,10 +6,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
@@ -99,6 +101,24 @@ class CommandHoldTest {
             assertThat(client.replyCodes(2)).containsExactly(250, 554);
             assertThat(hook.seen).containsExactly("HELO Windows XP from 127.0.0.1", "MAIL Windows XP from 127.0.0.1");
         }
+    }
+
+    /** The lookup completes on another thread at any moment around the lines' arrival: no command ever runs early. */
+    @Test
+    void lookupsCompletingWhileLinesArriveNeverLetACommandThroughEarly() throws Exception {
+        start(false);
+        Random random = new Random(17);
+        for (int session = 0; session < 40; session++) {
+            CompletableFuture<P0fLookup> lookup = p0f().stalling();
+            long delayMicros = random.nextInt(3000);
+            try (RawSmtpClient client = stack.connect("127.0.0.1")) {
+                CompletableFuture.runAsync(() -> lookup.complete(WINDOWS_XP),
+                    CompletableFuture.delayedExecutor(delayMicros, TimeUnit.MICROSECONDS));
+                client.send(EARLY_COMMANDS);
+                assertThat(client.replyCodes(3)).as("session %d", session).containsExactly(220, 250, 554);
+            }
+        }
+        assertThat(hook.seen).hasSize(80).allMatch(seen -> seen.contains("Windows XP"));
     }
 
     @Test
