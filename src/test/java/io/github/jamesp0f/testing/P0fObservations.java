@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What a real p0f logged with {@code -o} about the SYNs it saw: one line per SYN,
@@ -83,15 +84,24 @@ public final class P0fObservations {
 
     /** The SYN from {@code client}:{@code port}, waiting at most {@code timeout} for p0f to log it. */
     public Syn await(InetAddress client, int port, Duration timeout) {
+        return await(client, port, timeout, s -> s.client.equals(client) && s.port == port);
+    }
+
+    /** The last SYN from {@code client} (any port), waiting at most {@code timeout} for one. */
+    public Syn awaitFrom(InetAddress client, Duration timeout) {
+        return await(client, 0, timeout, s -> s.client.equals(client));
+    }
+
+    private Syn await(InetAddress client, int port, Duration timeout, Predicate<Syn> wanted) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<Syn> found = syns().stream().filter(s -> s.client.equals(client) && s.port == port).findFirst();
+            Optional<Syn> found = syns().stream().filter(wanted).reduce((first, second) -> second);
             if (found.isPresent()) {
                 return found.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("p0f logged no SYN from " + client.getHostAddress() + "/" + port + " within "
-                    + timeout.toMillis() + " ms (" + log + ")");
+                throw new AssertionError("p0f logged no SYN from " + client.getHostAddress() + (port == 0 ? "" : "/" + port)
+                    + " within " + timeout.toMillis() + " ms (" + log + ")");
             }
             try {
                 Thread.sleep(20);
