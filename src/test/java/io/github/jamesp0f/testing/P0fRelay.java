@@ -82,12 +82,11 @@ public final class P0fRelay implements AutoCloseable {
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!log().contains("Listening on " + listen)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
+            if (exitedWithin(10) || System.nanoTime() > deadline) {
                 String said = log();
                 kill();
                 throw new IOException("systemd-socket-activate did not listen on " + listen + ": " + said);
             }
-            sleep(10);
         }
     }
 
@@ -126,11 +125,12 @@ public final class P0fRelay implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    private boolean exitedWithin(long millis) throws IOException {
         try {
-            Thread.sleep(millis);
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the relay started", e);
         }
     }
 }

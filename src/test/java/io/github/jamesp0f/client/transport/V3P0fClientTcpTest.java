@@ -72,16 +72,4 @@ class V3P0fClientTcpTest extends V3P0fClientTest {
         assertThat(client.status().state()).isEqualTo(P0fClientStatus.State.BACKING_OFF);
         fake.normally();
     }
-
-    @Test
-    void aRelayThatHangsUpIsNamedAsSuch() throws Exception {
-        FakeP0fServer fake = echoing(fake()).closingImmediately();
-        V3P0fClient client = client(fake.endpoint(), 1);
-
-        P0fLookup lookup = get(client.lookup(ip("10.0.0.1")));
-
-        assertThat(failureKind(lookup)).isEqualTo(Kind.IO_ERROR);
-        assertThat(lookup.failure().orElseThrow().message()).startsWith("the connection to " + fake.endpoint()
-            + " broke without an answer: the relay stopped, or could not reach p0f's socket on its host");
-    }
 }
