@@ -112,6 +112,24 @@ class P0fConnectHandlerTest {
         assertThat(SessionFingerprint.fingerprint(session)).contains(LINUX.fingerprint().get());
     }
 
+    /** Without James's Netty channel (a James that moved it) the commands cannot be held: better no lookup than the proxy's. */
+    @Test
+    void aProxiedSessionWhoseCommandsCannotBeHeldIsNotLookedUp() throws Exception {
+        P0fConnectHandler handler = handler();
+        ProtocolTransport transport = Mockito.mock(ProtocolTransport.class);
+        Mockito.when(transport.isProxyRequired()).thenReturn(true);
+        Mockito.when(transport.getRemoteAddress()).thenReturn(new InetSocketAddress("198.51.100.10", 40000));
+        Mockito.when(transport.getLocalAddress()).thenReturn(new InetSocketAddress("192.0.2.1", 25));
+        SMTPSessionImpl session = new SMTPSessionImpl(transport, Mockito.mock(SMTPConfiguration.class));
+
+        handler.onConnect(session);
+
+        assertThat(client().asked()).isEmpty();
+        assertThat(SessionFingerprint.settled(session)).hasValueSatisfying(settled -> assertThat(settled).isDone());
+        assertThat(SessionFingerprint.lookup(session)).isEmpty();
+        Mockito.verify(transport, Mockito.never()).setReadable(false);
+    }
+
     @Test
     void copiesTheFingerprintOntoEveryMail() throws Exception {
         P0fConnectHandler handler = handler();
