@@ -35,7 +35,7 @@ class ContribStartupFilesTest {
 
     @Test
     void systemdUnitPassesSystemdAnalyzeVerify(@TempDir Path dir) throws Exception {
-        Path tool = requireTool("systemd-analyze", "systemd");
+        Path tool = ExternalCommand.require("systemd-analyze", "systemd");
         // verify also checks that ExecStart's binary exists.
         assumeTrue(Files.isExecutable(Paths.get("/usr/sbin/p0f")),
             "systemd-analyze verify needs /usr/sbin/p0f: apt-get install p0f");
@@ -50,7 +50,7 @@ class ContribStartupFilesTest {
 
     @Test
     void systemdAnalyzeVerifyCatchesAMistakeInAUnit(@TempDir Path dir) throws Exception {
-        Path tool = requireTool("systemd-analyze", "systemd");
+        Path tool = ExternalCommand.require("systemd-analyze", "systemd");
         String broken = read(SYSTEMD_UNIT).replace("RuntimeDirectoryMode=", "RuntimeDirectoryMod=");
         Path unit = Files.writeString(dir.resolve("p0f.service"), broken);
 
@@ -84,7 +84,7 @@ class ContribStartupFilesTest {
 
     @Test
     void upstartJobShellCodePassesShellcheck(@TempDir Path dir) throws Exception {
-        Path shellcheck = requireTool("shellcheck", "shellcheck");
+        Path shellcheck = ExternalCommand.require("shellcheck", "shellcheck");
         String job = read(UPSTART_JOB);
         List<String> blocks = scriptBlocks(job);
         assertThat(blocks).as("pre-start, main and post-stop scripts").hasSize(3);
@@ -116,7 +116,7 @@ class ContribStartupFilesTest {
 
     @Test
     void freebsdRcScriptPassesShellcheck(@TempDir Path dir) throws Exception {
-        Path shellcheck = requireTool("shellcheck", "shellcheck");
+        Path shellcheck = ExternalCommand.require("shellcheck", "shellcheck");
 
         ExternalCommand check = ExternalCommand.run(dir, shellcheck.toString(), FREEBSD_RC.toAbsolutePath().toString());
 
@@ -126,7 +126,7 @@ class ContribStartupFilesTest {
 
     @Test
     void demoScriptPassesShellcheck(@TempDir Path dir) throws Exception {
-        Path shellcheck = requireTool("shellcheck", "shellcheck");
+        Path shellcheck = ExternalCommand.require("shellcheck", "shellcheck");
 
         ExternalCommand check = ExternalCommand.run(dir, shellcheck.toString(), DEMO_SCRIPT.toAbsolutePath().toString());
 
@@ -136,7 +136,7 @@ class ContribStartupFilesTest {
 
     @Test
     void shellcheckFindsAMistakeInTheRcScript(@TempDir Path dir) throws Exception {
-        Path shellcheck = requireTool("shellcheck", "shellcheck");
+        Path shellcheck = ExternalCommand.require("shellcheck", "shellcheck");
         String broken = read(FREEBSD_RC).replace("[ -z \"${p0f_interface}\" ]", "[ -z ${p0f_interface} ]");
         Path file = Files.writeString(dir.resolve("p0f"), broken);
 
@@ -154,12 +154,6 @@ class ContribStartupFilesTest {
             "-s ${p0f_socket} -S ${p0f_slots} -u ${p0f_user} \\\"${p0f_filter}\\\"", "run_rc_command \"$1\"");
     }
 
-    private static Path requireTool(String tool, String debianPackage) {
-        return ExternalCommand.find(tool).orElseGet(() -> {
-            assumeTrue(false, tool + " is not installed: apt-get install " + debianPackage);
-            return null;
-        });
-    }
 
     static String read(Path file) throws IOException {
         return Files.readString(file, StandardCharsets.UTF_8);
