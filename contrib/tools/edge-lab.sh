@@ -125,8 +125,8 @@ start_relay() {
     await_log "$DIR/relay.log" "Listening on" "$!" "the relay"
 }
 
-# contrib/edge/haproxy.cfg with the lab's addresses, its log on its output, and the lab's second
-# frontend (the unlisted proxy). Fails when the contrib file no longer has what it replaces.
+# contrib/edge/haproxy.cfg with the lab's addresses (the edge's public and private ones, the
+# nodes), its log on its output, and the lab's second frontend (the unlisted proxy). Fails when the contrib file no longer has what it replaces.
 haproxy_config() {
     local line servers="" unlisted="" n=0
     for node in $NODES; do
@@ -135,12 +135,13 @@ haproxy_config() {
         unlisted+="    server james${n} ${node} send-proxy-v2 source ${UNLISTED_PROXY}\n"
     done
     for line in 'log /dev/log local0' 'stats socket /run/haproxy/admin.sock' 'bind 203.0.113.10:25' \
-        'server james1 198.51.100.21:25 send-proxy-v2'; do
+        'tcp-check send "PROXY TCP4 198.51.100.10 203.0.113.10 ' 'server james1 198.51.100.21:25 send-proxy-v2'; do
         grep -qF -- "$line" "$HAPROXY_CFG" || die "${HAPROXY_CFG} has no '${line}' any more: update edge-lab.sh"
     done
     sed -e 's|log /dev/log local0|log stdout format raw local0|' \
         -e "s|stats socket /run/haproxy/admin.sock|stats socket ${DIR}/haproxy.sock|" \
-        -e "s|bind 203.0.113.10:25|bind ${EDGE_PUBLIC}:${SMTP_PORT}|" \
+        -e "s|203\.0\.113\.10:25|${EDGE_PUBLIC}:${SMTP_PORT}|g" -e "s|203\.0\.113\.10|${EDGE_PUBLIC}|g" \
+        -e "s|198\.51\.100\.10|${EDGE_PRIVATE}|g" \
         -e '/^    server james[0-9]* /d' "$HAPROXY_CFG"
     printf '%b' "$servers"
     printf '\n# The lab only: a second proxy (another source address) that the nodes do not list.\n'

@@ -83,11 +83,14 @@ class EdgeContribFilesTest {
     }
 
     @Test
-    void haproxySendsProxyV2ToEveryNodeAndChecksThemWithoutTheHeader() throws IOException {
+    void haproxySendsProxyV2ToEveryNodeAndChecksThemWithAProxiedSessionNamingTheEdge() throws IOException {
         String config = ContribStartupFilesTest.read(HAPROXY_CFG);
 
         assertThat(servers(config)).isNotEmpty().allSatisfy(server -> assertThat(server).endsWith(" send-proxy-v2"));
-        assertThat(config).contains("balance roundrobin", "option tcp-check", "tcp-check expect rstring ^220")
+        // Not HAProxy's own header on checks (v2 LOCAL, which James refuses), but a session of its own.
+        assertThat(config).contains("balance roundrobin", "option tcp-check",
+            "tcp-check send \"PROXY TCP4 198.51.100.10 203.0.113.10 1025 25\\r\\n\"\n    tcp-check expect rstring ^220\n"
+                + "    tcp-check send \"QUIT\\r\\n\"\n    tcp-check expect rstring ^221\n    tcp-check expect ! rstring ^NEVER\n")
             .containsPattern("(?m)^    default-server check no-check-send-proxy ");
     }
 

@@ -105,6 +105,8 @@ class EdgeDeploymentIT {
             .append(SampleConfigs.HANDLER, "<edges><edge proxy=\"" + lab.edgePrivate().getHostAddress() + "/32\" p0fAddress=\""
                 + lab.p0fAddress() + "\"/></edges>")
             .setText(SampleConfigs.HANDLER + "/cacheTtl", "0")
+            // The client HAProxy's health checks name (contrib/edge/haproxy.cfg): the edge itself.
+            .append(SampleConfigs.HANDLER, "<neverLookUp>" + lab.edgePrivate().getHostAddress() + "/32</neverLookUp>")
             .setText(SampleConfigs.HANDLER + "/timeout", "3s")
             .setText(SampleConfigs.HANDLER + "/blockedOperatingSystems", "FreeBSD")
             .insertBefore("//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']", greylist)
@@ -130,17 +132,22 @@ class EdgeDeploymentIT {
 
     @Test
     @Order(1)
-    void haproxysHealthChecksWithoutAProxyHeaderFindBothNodesUp() throws Exception {
+    void haproxysHealthChecksPassThroughTheProxyProtocolAndLookNobodyUp() throws Exception {
+        List<Map<String, Double>> before = metrics();
         String[] passed = {"james_smtp/james1 status=UP check=L7OK failed_checks=0",
             "james_smtp/james2 status=UP check=L7OK failed_checks=0"};
-        // HAProxy's first checks run within its 5 s interval.
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        // At least one check of each node (every 5 s) after the metrics above.
+        long checked = System.nanoTime() + Duration.ofMillis(5_500).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         String servers = lab.haproxyServers();
-        while (!(servers.contains(passed[0]) && servers.contains(passed[1])) && System.nanoTime() < deadline) {
+        while ((System.nanoTime() < checked || !(servers.contains(passed[0]) && servers.contains(passed[1])))
+            && System.nanoTime() < deadline) {
             Thread.sleep(250);
             servers = lab.haproxyServers();
         }
+
         assertThat(servers).contains(passed);
+        assertThat(delta(before, metrics(), "p0f_lookups_total")).as("the edge is in neverLookUp").isZero();
     }
 
     @Test
