@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jamesp0f.testing.EdgeLab;
 import io.github.jamesp0f.testing.ProjectFile;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.RealPostgres;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
 
@@ -87,6 +89,70 @@ class DemoRunScriptIT {
         List<String> pids = pids(run.output);
         assertThat(pids).as("p0f's, unbound's and James's pids in the transcript").hasSize(3);
         assertStopped(pids);
+    }
+
+    /**
+     * run.sh --behind-proxy: the tour through HAProxy with p0f at the edge (contrib/tools/edge-lab.sh,
+     * EdgeDeploymentIT's lab, on the demo's 198.18.96.0/20) and two James nodes sharing PostgreSQL;
+     * each session names the node that took it, and everything goes away at the end.
+     */
+    @Test
+    void behindTheProxyTheTourRunsThroughHaproxyToTwoNodesAndCleansUp(@TempDir Path dir) throws Exception {
+        EdgeLab.assumeAvailable();
+        io.github.jamesp0f.testing.RealDns.assumeAvailable();
+        assumeTrue(RealPostgres.findBinaries().isPresent(), "--behind-proxy needs PostgreSQL (apt-get install postgresql)");
+        int imapPort = twoFreePorts();
+        int webAdminPort = twoFreePorts();
+
+        Result run = run(dir, runSh("--behind-proxy", "--imap-port", Integer.toString(imapPort),
+            "--webadmin-port", Integer.toString(webAdminPort), "--syn-port", Integer.toString(RealP0f.freePort())));
+
+        assertThat(run.output).contains(
+            "HAProxy on 198.18.96.1:25",
+            "(HAProxy passed this connection to node 1)",
+            "(HAProxy passed this connection to node 2)",
+            "S: 451 4.7.1",
+            "ok: accepted on retry",
+            "S: 554 5.7.1",
+            "ok: accepted at once (exempt from greylisting by its confirmed host name)",
+            "X-P0F-Distance: 4",
+            "ok: the Linux mail says Linux 4.19 and newer",
+            "X-P0F-Genre: Windows 10 or 11 (or Server 2016+)",
+            "== What James's webadmin says about p0f (node 2)",
+            "tcp:198.18.97.1:2999: CONNECTED",
+            "The tour went as expected.",
+            "Stopped the James nodes, the edge (HAProxy, p0f, its relay; namespaces removed), PostgreSQL and unbound");
+        assertThat(run.output).doesNotContain("UNEXPECTED");
+        assertThat(run.exitCode).as(run.output).isZero();
+        // The Windows client's retry was balanced to the node that had not greylisted it.
+        Matcher windows = Pattern.compile("198\\.18\\.96\\.77 .*\\n.*passed this connection to (node \\d)")
+            .matcher(run.output);
+        assertThat(windows.find()).isTrue();
+        String first = windows.group(1);
+        assertThat(windows.find()).isTrue();
+        assertThat(windows.group(1)).as("the retry's node").isNotEqualTo(first);
+
+        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
+        assertThat(work.find()).isTrue();
+        assertThat(Paths.get(work.group(1))).doesNotExist();
+        assertStopped(pids(run.output));
+        Matcher namespaces = Pattern.compile("namespaces (epc\\w+) .* and (epe\\w+);").matcher(run.output);
+        assertThat(namespaces.find()).isTrue();
+        assertThat(Paths.get("/run/netns", namespaces.group(1))).doesNotExist();
+        assertThat(Paths.get("/run/netns", namespaces.group(2))).doesNotExist();
+    }
+
+    /** A port free on 127.0.0.1, and the next one too (node 2 of --behind-proxy takes it). */
+    private static int twoFreePorts() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = JamesTestServer.freePort();
+            try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no two consecutive free ports on 127.0.0.1");
     }
 
     @Test
