@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jamesp0f.testing.ExternalCommand;
+
 /**
  * contrib/edge/, p0f at the edge: its systemd units pass systemd-analyze verify, its HAProxy
  * configuration passes {@code haproxy -c}, and they agree with each other (the relay lets in

@@ -80,15 +80,8 @@ class DemoRunScriptIT {
             "p0f_lookups_total",
             "The tour went as expected.",
             "Stopped James and p0f, removed ");
-        assertThat(run.output).doesNotContain("UNEXPECTED");
-        assertThat(run.exitCode).as(run.output).isZero();
-
-        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
-        assertThat(work.find()).isTrue();
-        assertThat(Paths.get(work.group(1))).doesNotExist();
-        List<String> pids = pids(run.output);
+        List<String> pids = assertWentAsExpectedAndCleanedUp(run);
         assertThat(pids).as("p0f's, unbound's and James's pids in the transcript").hasSize(3);
-        assertStopped(pids);
     }
 
     /**
@@ -122,8 +115,7 @@ class DemoRunScriptIT {
             "tcp:198.18.97.1:2999: CONNECTED",
             "The tour went as expected.",
             "Stopped the James nodes, the edge (HAProxy, p0f, its relay; namespaces removed), PostgreSQL and unbound");
-        assertThat(run.output).doesNotContain("UNEXPECTED");
-        assertThat(run.exitCode).as(run.output).isZero();
+        assertWentAsExpectedAndCleanedUp(run);
         // The Windows client's retry was balanced to the node that had not greylisted it.
         Matcher windows = Pattern.compile("198\\.18\\.96\\.77 .*\\n.*passed this connection to (node \\d)")
             .matcher(run.output);
@@ -131,11 +123,6 @@ class DemoRunScriptIT {
         String first = windows.group(1);
         assertThat(windows.find()).isTrue();
         assertThat(windows.group(1)).as("the retry's node").isNotEqualTo(first);
-
-        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
-        assertThat(work.find()).isTrue();
-        assertThat(Paths.get(work.group(1))).doesNotExist();
-        assertStopped(pids(run.output));
         Matcher namespaces = Pattern.compile("namespaces (epc\\w+) .* and (epe\\w+);").matcher(run.output);
         assertThat(namespaces.find()).isTrue();
         assertThat(Paths.get("/run/netns", namespaces.group(1))).doesNotExist();
@@ -225,6 +212,18 @@ class DemoRunScriptIT {
 
         assertThat(run.exitCode).isEqualTo(1);
         assertThat(run.output.trim()).startsWith("run.sh: needs root:").contains("sudo").doesNotContain("\n");
+    }
+
+    /** The tour's verdict and exit status, its folder removed, every process it named stopped: their pids. */
+    private static List<String> assertWentAsExpectedAndCleanedUp(Result run) {
+        assertThat(run.output).doesNotContain("UNEXPECTED");
+        assertThat(run.exitCode).as(run.output).isZero();
+        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
+        assertThat(work.find()).isTrue();
+        assertThat(Paths.get(work.group(1))).doesNotExist();
+        List<String> pids = pids(run.output);
+        assertStopped(pids);
+        return pids;
     }
 
     /** Every pid the transcript names, in order of appearance: p0f's first. */

@@ -1,7 +1,6 @@
 package io.github.jamesp0f.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -229,31 +227,7 @@ public final class EdgeLab implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProjectFile.of(SCRIPT).toString());
         command.addAll(arguments);
-        try {
-            Path output = Files.createTempFile("edge-lab", ".out");
-            try {
-                // To a file: the daemons it starts outlive it, and must not hold a pipe of ours open.
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-                process.getOutputStream().close();
-                if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", command) + " did not finish within " + SCRIPT_TIMEOUT);
-                }
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException(String.join(" ", command) + " failed (exit " + process.exitValue()
-                        + "): " + Files.readString(output, StandardCharsets.UTF_8));
-                }
-                return Files.readString(output, StandardCharsets.UTF_8);
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        }
+        return ExternalCommand.run(command, "", SCRIPT_TIMEOUT).outputIfSucceeded();
     }
 
     private static InetAddress address(String literal) {

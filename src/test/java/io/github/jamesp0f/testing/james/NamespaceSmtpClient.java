@@ -1,18 +1,13 @@
 package io.github.jamesp0f.testing.james;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.ExternalCommand;
 import io.github.jamesp0f.testing.ProjectFile;
 
 /**
@@ -24,7 +19,7 @@ import io.github.jamesp0f.testing.ProjectFile;
 public final class NamespaceSmtpClient {
 
     static final String SCRIPT = "src/test/resources/io/github/jamesp0f/testing/smtp-client.py";
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String namespace;
     private final InetAddress server;
@@ -78,34 +73,7 @@ public final class NamespaceSmtpClient {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, CraftedSyn.findPython(),
             ProjectFile.of(SCRIPT).toString()));
         command.addAll(List.of(arguments));
-        try {
-            Path output = Files.createTempFile("smtp-client", ".out");
-            try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .start();
-                try (OutputStream stdin = process.getOutputStream()) {
-                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
-                }
-                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", command) + " did not finish within "
-                        + TIMEOUT_SECONDS + " s: " + Files.readString(output));
-                }
-                String said = Files.readString(output, StandardCharsets.UTF_8);
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException(String.join(" ", command) + " failed (exit " + process.exitValue()
-                        + "): " + said);
-                }
-                return new Transcript(said.lines().filter(line -> line.matches("\\d{3} .*|\\d{3}"))
-                    .collect(Collectors.toList()));
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        }
+        String said = ExternalCommand.run(command, input, TIMEOUT).outputIfSucceeded();
+        return new Transcript(said.lines().filter(line -> line.matches("\\d{3} .*|\\d{3}")).collect(Collectors.toList()));
     }
 }
