@@ -1,214 +1,252 @@
 #!/usr/bin/env python3
-"""Send one crafted TCP SYN over loopback, shaped like another operating system, so that a p0f
-sniffing loopback fingerprints the sending address as that system.
+"""Send crafted TCP SYNs over loopback, built from p0f signatures, so that a p0f sniffing loopback
+fingerprints the sending address as the signature's system.
 
-Needs root (a raw IPv4 socket). Python 3 standard library only. Loopback only: the source and the
-destination must both be in 127.0.0.0/8.
+    craft-syn.py PROFILE SOURCE PORT [OPTIONS]      a named profile (see --help), e.g. windows-7
+    craft-syn.py --sig SIG SOURCE PORT [OPTIONS]    any p0f [tcp:request] signature
+    craft-syn.py --batch [--hex] < LINES            many SYNs in one process, one per stdin line
+    ... --hex                                       print the packet instead of sending it
 
-The SYN goes to a port where nothing needs to listen: p0f records the host from the SYN alone
-(the kernel answers it with a reset). Sources 127.0.0.64-127.0.0.127 are the ones this project's
-tests and demo keep out of p0f's filter for real connections, so that their crafted fingerprint
-stays in p0f's cache while they also open real SMTP connections:
+SIG is one p0f `sig` value, ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass, e.g.
+'*:128:0:*:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0'. The SYN matches it exactly (never fuzzily):
+IPv4 or IPv6 (from the source address; a `4` or `6` signature must agree), TTL = ittl - distance,
+IPv4 options of olen bytes (NOPs), the window forms mss*N, mtu*N, %N and constants, the scale, the
+option layout in order (eol+N with its N padding bytes, ?N as an option of kind N and length 2, sack
+with one block), every quirk p0f knows (df, id+, id-, ecn, 0+, flow, seq-, ack+, uptr+, urgf+,
+pushf+, ts1-, ts2+, opt+, exws, bad; ack- marks SYN+ACKs and is refused) and the payload class.
+Wildcards get values that match no more specific signature of p0f's database: MSS 1460 (smaller
+when mss*N or mtu*N would pass 65535), window 65521, scale 14 (15 with exws), no payload; --mss,
+--window, --scale and --payload choose them instead. The rules are p0f 3.09b's own code; see
+p0f_syn.py, the library next to this script.
 
-    p0f -i lo -s /run/p0f/p0f.sock \\
-        '(tcp dst port 2525 and not src net 127.0.0.64/26) or tcp dst port 2599'
+OPTIONS
+  --ttl N           IP TTL (hop limit) as sent; default: the signature's ittl - --distance
+  --distance N      hops p0f should report (default 0); p0f matches at most 35 exactly
+  --destination IP  default 127.0.0.1, or ::1 for an IPv6 source
+  --source-port N   default random 20000-60999
+  --mss N, --window N, --scale N, --payload N   values for the signature's wildcards
+  --hex             print the packet (IP header onward) as hex and send nothing (no root needed,
+                    any addresses)
+
+Sending needs root and goes out on the loopback interface only (an AF_PACKET socket on `lo`): the
+source and the destination must be loopback addresses (127.0.0.0/8, ::1). A SYN to a port where
+nobody listens is enough: p0f records the host from the SYN alone. This project's tests and demo
+keep 127.0.0.64-127.0.0.127 out of p0f's filter for real connections, so that those sources keep
+their crafted fingerprint:
+
+    p0f -i lo -s /run/p0f/p0f.sock '(tcp dst port 2525 and not src net 127.0.0.64/26) or tcp dst port 2599'
     craft-syn.py windows-7 127.0.0.77 2599
 
-Exit codes: 0 sent, 2 usage error, 3 could not send (not root, no raw sockets).
+Output: one line per SYN: `sent SYN SOURCE:PORT -> DESTINATION:PORT ttl N raw_sig SIG` (the
+raw_sig p0f logs for it), for a profile followed by `(p0f should say 'LABEL')`; with --hex the
+packet's hex instead.
+
+--batch reads argument lines from stdin (the same arguments as above, shell-quoted; blank lines
+and lines starting with # are skipped) and answers each with exactly one output line, in order;
+a line that fails answers `error: WHY` and the others still go out.
+
+Exit codes: 0 all sent (or printed), 2 usage error (bad signature, address or value; in batch mode:
+some line), 3 could not send (not root, no packet socket).
 """
 
 import argparse
 import ipaddress
 import os
 import random
+import shlex
 import socket
 import struct
 import sys
 
-# Each profile follows one `sig` line of the [tcp:request] section of p0f 3.09b's
-# /etc/p0f/p0f.fp, given here next to the label p0f prints for it:
-#   sig = ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass
-# Options are (kind, value) pairs laid out in order; "eol" takes the number of padding bytes
-# that follow it. Every profile sets DF with a non-zero IP ID (p0f's "df,id+"), a non-zero
-# sequence number, no ACK number, and a non-zero own timestamp (no "ts1-" quirk).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import p0f_syn  # noqa: E402  (the library next to this script)
+
+# Named profiles: a `sig` line of p0f's [tcp:request] section and the label p0f 3.09b's stock
+# database (/etc/p0f/p0f.fp) gives it.
 PROFILES = {
-    "windows-7": {
-        "p0f": "Windows 7 or 8",
-        "sig": "*:128:0:*:8192,8:mss,nop,ws,nop,nop,sok:df,id+:0",
-        "ttl": 128, "window": 8192,
-        "options": [("mss", 1460), ("nop", None), ("ws", 8), ("nop", None), ("nop", None), ("sok", None)],
-    },
-    "windows-xp": {
-        "p0f": "Windows XP",
-        "sig": "*:128:0:*:65535,0:mss,nop,nop,sok:df,id+:0",
-        "ttl": 128, "window": 65535,
-        "options": [("mss", 1460), ("nop", None), ("nop", None), ("sok", None)],
-    },
-    "freebsd": {
-        "p0f": "FreeBSD 9.x or newer",
-        "sig": "*:64:0:*:65535,6:mss,nop,ws,sok,ts:df,id+:0",
-        "ttl": 64, "window": 65535,
-        "options": [("mss", 1460), ("nop", None), ("ws", 6), ("sok", None), ("ts", None)],
-    },
-    "macos": {
-        # The label's flavor is longer than the API's 32 bytes: p0f's v3 API answers
-        # "10.9 or newer (sometimes iPhone " with no terminating NUL.
-        "p0f": "MacOS X 10.9 or newer (sometimes iPhone or iPad)",
-        "sig": "*:64:0:*:65535,4:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0",
-        "ttl": 64, "window": 65535,
-        "options": [("mss", 1460), ("nop", None), ("ws", 4), ("nop", None), ("nop", None), ("ts", None),
-                    ("sok", None), ("eol", 1)],
-    },
-    "macos-10": {
-        "p0f": "Mac OS X 10.x",
-        "sig": "*:64:0:*:65535,3:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0",
-        "ttl": 64, "window": 65535,
-        "options": [("mss", 1460), ("nop", None), ("ws", 3), ("nop", None), ("nop", None), ("ts", None),
-                    ("sok", None), ("eol", 1)],
-    },
-    "linux": {
-        "p0f": "Linux 3.11 and newer",
-        "sig": "*:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
-        "ttl": 64, "window": 1460 * 20,
-        "options": [("mss", 1460), ("sok", None), ("ts", None), ("nop", None), ("ws", 7)],
-    },
+    "windows-7": ("*:128:0:*:8192,8:mss,nop,ws,nop,nop,sok:df,id+:0", "Windows 7 or 8"),
+    "windows-10": ("*:128:0:*:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0", "Windows NT kernel"),
+    "windows-xp": ("*:128:0:*:65535,0:mss,nop,nop,sok:df,id+:0", "Windows XP"),
+    "freebsd": ("*:64:0:*:65535,6:mss,nop,ws,sok,ts:df,id+:0", "FreeBSD 9.x or newer"),
+    # The flavor is longer than the API's 32 bytes: p0f answers "10.9 or newer (sometimes iPhone ".
+    "macos": ("*:64:0:*:65535,4:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0",
+              "MacOS X 10.9 or newer (sometimes iPhone or iPad)"),
+    "macos-10": ("*:64:0:*:65535,3:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0", "Mac OS X 10.x"),
+    "linux": ("*:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0", "Linux 3.11 and newer"),
 }
 
 EXIT_USAGE = 2
 EXIT_SEND_FAILED = 3
+ETHERTYPE = {4: 0x0800, 6: 0x86DD}
 
 
-def tcp_options(options):
-    out = b""
-    for kind, value in options:
-        if kind == "mss":
-            out += struct.pack("!BBH", 2, 4, value)
-        elif kind == "nop":
-            out += b"\x01"
-        elif kind == "ws":
-            out += struct.pack("!BBB", 3, 3, value)
-        elif kind == "sok":
-            out += b"\x04\x02"
-        elif kind == "ts":
-            # Own timestamp non-zero, peer timestamp zero, as on any first SYN.
-            out += struct.pack("!BBII", 8, 10, random.randint(1, 0xFFFFFFFF), 0)
-        elif kind == "eol":
-            out += b"\x00" + b"\x00" * value
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    """Raises instead of exiting, so that a bad batch line does not end the batch."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def number(low, high, what):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%s %r is not a number" % (what, text))
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError("%s %d is not between %d and %d" % (what, value, low, high))
+        return value
+    return parse
+
+
+def address(text):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not an IP address" % text)
+
+
+def argument_parser():
+    parser = Parser(prog="craft-syn.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+                    description=__doc__.split("\n\n")[0],
+                    epilog="profiles (label with p0f's stock database):\n" + "\n".join(
+                        "  %-10s %s  %s" % (name, sig, label) for name, (sig, label) in PROFILES.items())
+                    + "\n\nSee the top of this script for the signature rules, batch mode and exit codes.")
+    parser.add_argument("words", nargs="*", metavar="PROFILE SOURCE PORT",
+                        help="a profile, the source address and the destination port (without PROFILE "
+                             "when --sig is given)")
+    parser.add_argument("--sig", help="a p0f [tcp:request] signature to match instead of a profile")
+    parser.add_argument("--ttl", type=number(1, 255, "TTL"), help="TTL as sent (default: ittl - distance)")
+    parser.add_argument("--distance", type=number(0, 255, "distance"), default=0, help="hops p0f reports (default 0)")
+    parser.add_argument("--destination", type=address, help="default 127.0.0.1, or ::1 for an IPv6 source")
+    parser.add_argument("--source-port", type=number(1, 65535, "source port"), help="default random")
+    parser.add_argument("--mss", type=number(0, 65535, "MSS"), help="for a * MSS (default 1460)")
+    parser.add_argument("--window", type=number(0, 65535, "window"), help="for a * or %%N window (default 65521)")
+    parser.add_argument("--scale", type=number(0, 255, "window scale"), help="for a * scale (default 14)")
+    parser.add_argument("--payload", type=number(0, 1000, "payload bytes"), help="for payload class + (default 8)")
+    parser.add_argument("--hex", action="store_true", help="print the packet as hex, send nothing")
+    parser.add_argument("--batch", action="store_true", help="read one argument line per SYN from stdin")
+    return parser
+
+
+class Syn:
+    """One SYN to build from parsed arguments: its packet, and the line that reports it."""
+
+    def __init__(self, args):
+        if args.sig is not None:
+            if len(args.words) != 2:
+                raise UsageError("with --sig give SOURCE PORT, not %s" % " ".join(args.words or ["nothing"]))
+            self.sig_text, self.label = args.sig, None
+            source, port = args.words
         else:
-            raise ValueError("unknown TCP option " + kind)
-    if len(out) % 4:
-        raise ValueError("TCP options must fill whole 32-bit words, got %d bytes" % len(out))
-    return out
+            if len(args.words) != 3:
+                raise UsageError("give PROFILE SOURCE PORT (or --sig SIG SOURCE PORT)")
+            name, source, port = args.words
+            if name not in PROFILES:
+                raise UsageError("unknown profile %r (profiles: %s)" % (name, ", ".join(PROFILES)))
+            self.sig_text, self.label = PROFILES[name]
+        try:
+            self.source = address(source)
+            self.port = number(1, 65535, "port")(port)
+        except argparse.ArgumentTypeError as e:
+            raise UsageError(str(e))
+        self.destination = args.destination or ipaddress.ip_address("::1" if self.source.version == 6 else "127.0.0.1")
+        if not args.hex and not (self.source.is_loopback and self.destination.is_loopback):
+            raise UsageError("%s -> %s: SYNs are sent on loopback only (127.0.0.0/8, ::1); --hex prints any"
+                             % (self.source, self.destination))
+        self.source_port = args.source_port or random.randint(20000, 60999)
+        try:
+            signature = p0f_syn.parse_signature(self.sig_text)
+            self.packet = p0f_syn.build_syn(signature, self.source, self.destination, self.source_port, self.port,
+                                            ttl=args.ttl, distance=args.distance, mss=args.mss, window=args.window,
+                                            scale=args.scale, payload=args.payload)
+        except p0f_syn.SignatureError as e:
+            raise UsageError("signature %s: %s" % (self.sig_text, e))
+
+    def report(self):
+        ttl = self.packet[7] if self.source.version == 6 else self.packet[8]
+        line = "sent SYN %s -> %s ttl %d raw_sig %s" % (endpoint(self.source, self.source_port),
+                                                         endpoint(self.destination, self.port), ttl,
+                                                         p0f_syn.raw_signature(self.packet))
+        return line + (" (p0f should say %r)" % self.label if self.label else "")
 
 
-def checksum(data):
-    if len(data) % 2:
-        data += b"\x00"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
+def endpoint(ip, port):
+    return ("[%s]:%d" if ip.version == 6 else "%s:%d") % (ip, port)
 
 
-def syn_packet(profile, source, destination, source_port, destination_port, ttl):
-    options = tcp_options(profile["options"])
-    tcp_length = 20 + len(options)
-    data_offset = (tcp_length // 4) << 4
-    seq = random.randint(1, 0xFFFFFFFF)
-    tcp_header = struct.pack("!HHIIBBHHH", source_port, destination_port, seq, 0,
-                             data_offset, 0x02, profile["window"], 0, 0) + options
-    pseudo_header = source.packed + destination.packed + struct.pack("!BBH", 0, socket.IPPROTO_TCP, tcp_length)
-    tcp_checksum = checksum(pseudo_header + tcp_header)
-    tcp_header = tcp_header[:16] + struct.pack("!H", tcp_checksum) + tcp_header[18:]
+class LoopbackSender:
+    """An AF_PACKET socket on lo: every header byte goes out as built (a raw IP socket would fill in
+    the IP ID, so id- could not be sent)."""
 
-    total_length = 20 + tcp_length
-    ip_id = random.randint(1, 0xFFFF)
-    flags_fragment = 0x4000  # DF
-    ip_header = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total_length, ip_id, flags_fragment, ttl,
-                            socket.IPPROTO_TCP, 0, source.packed, destination.packed)
-    ip_header = ip_header[:10] + struct.pack("!H", checksum(ip_header)) + ip_header[12:]
-    return ip_header + tcp_header
+    def __init__(self):
+        self.sock = None
 
+    def send(self, syn):
+        if self.sock is None:
+            if os.geteuid() != 0:
+                raise OSError("needs root to send on the loopback interface (run it with sudo)")
+            self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+            self.sock.bind(("lo", 0))
+        self.sock.send(bytes(12) + struct.pack("!H", ETHERTYPE[syn.source.version]) + syn.packet)
 
-def loopback_address(text, what):
-    try:
-        address = ipaddress.IPv4Address(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%s %r is not an IPv4 address" % (what, text))
-    if not address.is_loopback:
-        raise argparse.ArgumentTypeError("%s %s is not a loopback address (127.0.0.0/8); this tool only "
-                                         "sends on loopback" % (what, address))
-    return address
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
 
 
-def port(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("port %r is not a number" % text)
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError("port %d is not between 1 and 65535" % value)
-    return value
+def run(argv, hex_mode, sender):
+    """One SYN from one argument list: the output line. Raises UsageError or OSError."""
+    args = argument_parser().parse_args(argv)
+    if args.batch:
+        raise UsageError("--batch belongs on the command line, not on a batch line")
+    args.hex = args.hex or hex_mode
+    syn = Syn(args)
+    if args.hex:
+        return syn.packet.hex()
+    sender.send(syn)
+    return syn.report()
 
 
-def ttl(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("TTL %r is not a number" % text)
-    if not 1 <= value <= 255:
-        raise argparse.ArgumentTypeError("TTL %d is not between 1 and 255" % value)
-    return value
-
-
-def profile_list():
-    width = max(len(name) for name in PROFILES)
-    return "\n".join("  %-*s  p0f says %r  (TTL %d)" % (width, name, p["p0f"], p["ttl"])
-                     for name, p in PROFILES.items())
-
-
-def parse_arguments(argv):
-    parser = argparse.ArgumentParser(
-        prog="craft-syn.py",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Send one TCP SYN over loopback shaped like another operating system, so that "
-                    "p0f fingerprints SOURCE as that system. Needs root.",
-        epilog="profiles:\n" + profile_list() + "\n\n"
-               "A TTL below the profile's initial TTL makes p0f report a distance: windows-7 with "
-               "--ttl 113 gives distance 15.\n"
-               "exit codes: 0 sent, 2 usage error, 3 could not send (not root, no raw socket)")
-    parser.add_argument("profile", metavar="PROFILE", choices=sorted(PROFILES),
-                        help="operating system to look like: " + ", ".join(sorted(PROFILES)))
-    parser.add_argument("source", metavar="SOURCE", type=lambda t: loopback_address(t, "source address"),
-                        help="loopback source address, e.g. 127.0.0.77 (127.0.0.64-127 in this project's tests)")
-    parser.add_argument("port", metavar="PORT", type=port, help="destination TCP port")
-    parser.add_argument("--ttl", type=ttl, help="IP TTL as sent (default: the profile's initial TTL, distance 0)")
-    parser.add_argument("--destination", default=ipaddress.IPv4Address("127.0.0.1"),
-                        type=lambda t: loopback_address(t, "destination address"),
-                        help="loopback destination address (default 127.0.0.1)")
-    parser.add_argument("--source-port", type=port, help="TCP source port (default: random, 20000-60999)")
-    return parser.parse_args(argv)
+def batch(hex_mode, sender):
+    status = 0
+    for number_, line in enumerate(sys.stdin, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            print(run(shlex.split(line), hex_mode, sender), flush=True)
+        except (UsageError, ValueError) as e:
+            print("error: line %d: %s" % (number_, e), flush=True)
+            status = max(status, EXIT_USAGE)
+        except OSError as e:
+            print("error: line %d: cannot send: %s" % (number_, e.strerror or e), flush=True)
+            status = EXIT_SEND_FAILED
+    return status
 
 
 def main(argv):
-    args = parse_arguments(argv)
-    profile = PROFILES[args.profile]
-    sent_ttl = args.ttl if args.ttl is not None else profile["ttl"]
-    source_port = args.source_port or random.randint(20000, 60999)
-    packet = syn_packet(profile, args.source, args.destination, source_port, args.port, sent_ttl)
-    if os.geteuid() != 0:
-        print("craft-syn.py: needs root to open a raw socket (run it with sudo)", file=sys.stderr)
-        return EXIT_SEND_FAILED
+    sender = LoopbackSender()
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW) as raw:
-            raw.sendto(packet, (str(args.destination), 0))
+        args = argument_parser().parse_args(argv)
+        if args.batch:
+            if args.words or args.sig:
+                raise UsageError("--batch reads its SYNs from stdin: give no PROFILE, SOURCE, PORT or --sig")
+            return batch(args.hex, sender)
+        print(run(argv, False, sender))
+        return 0
+    except UsageError as e:
+        print("craft-syn.py: %s (see --help)" % e, file=sys.stderr)
+        return EXIT_USAGE
     except OSError as e:
-        print("craft-syn.py: cannot send the SYN from %s to %s:%d: %s"
-              % (args.source, args.destination, args.port, e.strerror or e), file=sys.stderr)
+        print("craft-syn.py: cannot send the SYN: %s" % (e.strerror or e), file=sys.stderr)
         return EXIT_SEND_FAILED
-    print("sent %s SYN %s:%d -> %s:%d ttl %d (p0f should say %r)"
-          % (args.profile, args.source, source_port, args.destination, args.port, sent_ttl, profile["p0f"]))
-    return 0
+    finally:
+        sender.close()
 
 
 if __name__ == "__main__":

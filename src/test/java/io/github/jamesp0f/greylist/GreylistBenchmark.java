@@ -25,7 +25,7 @@ import io.github.jamesp0f.testing.RealPostgres;
 
 /**
  * Prints RCPT decisions per second for both stores and the memory store's heap per million
- * triplets. Not a test: run it by hand (see the README's greylist section):
+ * triplets. Not a test: run it by hand (see docs/benchmarks.md):
  *
  * <pre>mvn -o -q test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.github.jamesp0f.greylist.GreylistBenchmark</pre>
