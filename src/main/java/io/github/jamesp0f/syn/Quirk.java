@@ -20,7 +20,7 @@ public enum Quirk {
     FLOW("flow", 6),
     /** Sequence number zero. */
     ZERO_SEQ("seq-", 0),
-    /** ACK number non-zero without the ACK flag. p0f 3.09b never reports it on a SYN (see {@link SynParser}). */
+    /** ACK number non-zero without the ACK flag, as p0f 3.09b tests it (see {@link SynParser}). */
     NONZERO_ACK("ack+", 0),
     /** ACK flag with a zero ACK number: never on a SYN that p0f fingerprints, which has no ACK flag. */
     ZERO_ACK("ack-", 0),

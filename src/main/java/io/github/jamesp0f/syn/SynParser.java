@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
  * <ul>
  * <li>only IPv4 (not fragmented) and IPv6 whose next header is TCP; only segments with SYN set and
  * ACK, RST and FIN clear (p0f ignores the rest);</li>
- * <li>{@code ack+} is never set: p0f 3.09b does not report a non-zero ACK number on a SYN, so its
- * signatures that require {@code ack+} never match one;</li>
+ * <li>{@code ack+} is set as p0f 3.09b sets it on the x86 and ARM machines it runs on: when the
+ * first byte of the ACK number on the wire is odd, whatever the other three (an ACK number of 5 is
+ * no {@code ack+}, one of 0x01000000 is);</li>
  * <li>TCP options are read as {@link TcpOptionsReader} says.</li>
  * </ul>
  * The bytes are read from the buffer's position to its limit, without moving either; bytes past
@@ -93,6 +94,7 @@ public final class SynParser {
         syn.quirks = quirks;
         int totalLength = u16(packet, base + 2);
         int tcpLength = readTcp(packet, base + headerLength, length - headerLength, syn);
+        syn.headerLength = headerLength + tcpLength;
         int payload = totalLength - headerLength - tcpLength;
         if (payload < 0) {
             throw new MalformedSynException("IPv4 total length " + totalLength + " (bytes 2-3) is less than its "
@@ -118,6 +120,7 @@ public final class SynParser {
         }
         int payloadLength = u16(packet, base + 4);
         int tcpLength = readTcp(packet, base + IPV6_HEADER, length - IPV6_HEADER, syn);
+        syn.headerLength = IPV6_HEADER + tcpLength;
         if (payloadLength < tcpLength) {
             throw new MalformedSynException("IPv6 payload length " + payloadLength + " (bytes 4-5) is less than its "
                 + tcpLength + " bytes of TCP header");
@@ -144,6 +147,9 @@ public final class SynParser {
         }
         if ((u16(packet, at + 4) | u16(packet, at + 6)) == 0) {
             quirks |= Quirk.ZERO_SEQ.bit();
+        }
+        if ((packet.get(at + 8) & 0x01) != 0) {
+            quirks |= Quirk.NONZERO_ACK.bit();
         }
         if ((flags & URG) != 0) {
             quirks |= Quirk.URG.bit();

@@ -39,6 +39,8 @@ public final class SynSignature {
     boolean payload;
     /** A timestamp option with a non-zero own timestamp (TSval). */
     boolean hasOwnTimestamp;
+    /** IP header and TCP header, options included. */
+    int headerLength;
 
     SynSignature() {
     }
@@ -119,8 +121,8 @@ public final class SynSignature {
      * neither. Like p0f, it tries the MSS, then sizes a sender may have taken the window from
      * instead: the MSS less 12 bytes of timestamps (if the SYN has its own timestamp), the MSS of a
      * 1500-byte MTU (with and without timestamps, over IPv4 then IPv6); then the MTU: MSS plus 40,
-     * plus 60 over IPv6, and 1500. The first that divides the window counts; none for an MSS below
-     * 100 or a zero window.
+     * MSS plus this SYN's own IP and TCP headers (options included), MSS plus 60 over IPv6, and 1500.
+     * The first that divides the window counts; none for an MSS below 100 or a zero window.
      */
     int windowMultiple() {
         if (window == 0 || mss < MIN_MSS_FOR_MULTIPLE) {
@@ -155,6 +157,8 @@ public final class SynSignature {
     private int mtuWindowTakenFrom() {
         if (divides(mss + IPV4_HEADERS)) {
             return mss + IPV4_HEADERS;
+        } else if (divides(mss + headerLength)) {
+            return mss + headerLength;
         } else if (ipVersion == 6 && divides(mss + IPV6_HEADERS)) {
             return mss + IPV6_HEADERS;
         }

@@ -1,6 +1,9 @@
 package io.github.jamesp0f.syn;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
+
+import io.github.jamesp0f.testing.Hex;
 
 /**
  * Builds SYN bytes field by field for the unit tests: an IPv4 or IPv6 header and a TCP header
@@ -25,6 +28,7 @@ final class SynBytes {
     private int urgentPointer;
     private String options = "";
     private int payloadLength;
+    private InetAddress source;
 
     static SynBytes ipv4() {
         return new SynBytes();
@@ -34,6 +38,12 @@ final class SynBytes {
         SynBytes syn = new SynBytes();
         syn.ipVersion = 6;
         return syn;
+    }
+
+    /** The source address (of the SYN's IP version); by default 127.0.0.2 or ::2, to 127.0.0.1 or ::1. */
+    SynBytes from(InetAddress address) {
+        source = address;
+        return this;
     }
 
     SynBytes ttl(int value) {
@@ -110,7 +120,7 @@ final class SynBytes {
         return this;
     }
 
-    /** Data counted in the IP length field (the bytes themselves are not added, as in a saved SYN). */
+    /** Data after the headers: that many zero bytes, counted in the IP length field. */
     SynBytes payloadLength(int value) {
         payloadLength = value;
         return this;
@@ -121,15 +131,22 @@ final class SynBytes {
         byte[] ipOptionBytes = hex(ipOptions);
         int tcpLength = 20 + tcpOptions.length;
         int ipLength = ipVersion == 4 ? 20 + ipOptionBytes.length : 40;
-        ByteBuffer packet = ByteBuffer.allocate(ipLength + tcpLength);
+        ByteBuffer packet = ByteBuffer.allocate(ipLength + tcpLength + payloadLength);
         if (ipVersion == 4) {
             packet.put((byte) (0x40 | (ipLength / 4))).put((byte) trafficClass)
                 .putShort((short) (ipLength + tcpLength + payloadLength)).putShort((short) ipId)
                 .putShort((short) ((dontFragment ? 0x4000 : 0) | ipFlagBits)).put((byte) ttl).put((byte) 6)
-                .putShort((short) 0).putInt(0x7F000002).putInt(0x7F000001).put(ipOptionBytes);
+                .putShort((short) 0).put(source == null ? new byte[] {127, 0, 0, 2} : source.getAddress())
+                .putInt(0x7F000001).put(ipOptionBytes);
         } else {
             packet.putInt((6 << 28) | (trafficClass << 20) | flowLabel).putShort((short) (tcpLength + payloadLength))
-                .put((byte) 6).put((byte) ttl).putLong(0).putLong(2).putLong(0).putLong(1);
+                .put((byte) 6).put((byte) ttl);
+            if (source == null) {
+                packet.putLong(0).putLong(2);
+            } else {
+                packet.put(source.getAddress());
+            }
+            packet.putLong(0).putLong(1);
         }
         packet.putShort((short) 40000).putShort((short) 25).putInt((int) seq).putInt((int) ack)
             .put((byte) (((tcpLength / 4) << 4) | reservedBits)).put((byte) flags).putShort((short) window)
@@ -142,11 +159,6 @@ final class SynBytes {
     }
 
     static byte[] hex(String text) {
-        String digits = text.replace(" ", "");
-        byte[] bytes = new byte[digits.length() / 2];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) Integer.parseInt(digits.substring(2 * i, 2 * i + 2), 16);
-        }
-        return bytes;
+        return Hex.bytes(text);
     }
 }

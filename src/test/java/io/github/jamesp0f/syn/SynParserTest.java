@@ -47,6 +47,17 @@ class SynParserTest {
         assertThat(buffer.position()).isEqualTo(7);
     }
 
+    @Test
+    void takesTheDataFromTheIpLengthsSinceTheKernelSavesOnlyTheHeaders() {
+        byte[] withData = SynBytes.ipv4().options(MSS_1460).payloadLength(16).bytes();
+        byte[] headersOnly = prefix(withData, withData.length - 16);
+        byte[] ipv6HeadersOnly = prefix(SynBytes.ipv6().payloadLength(16).bytes(), 60);
+
+        assertThat(SynParser.parse(headersOnly).hasPayload()).isTrue();
+        assertThat(SynParser.parse(ipv6HeadersOnly).hasPayload()).isTrue();
+        assertThat(SynParser.parse(SynBytes.ipv4().options(MSS_1460).bytes()).hasPayload()).isFalse();
+    }
+
     static Stream<Arguments> synsAsP0fLogsThem() {
         String mssNopNopSok = MSS_1460 + "01010402";
         return Stream.of(
@@ -80,8 +91,10 @@ class SynParserTest {
                 "6:64+0:0:1460:8192,0:mss,nop,nop,sok:ecn:0"),
             Arguments.of("sequence zero", SynBytes.ipv4().seq(0).options(mssNopNopSok),
                 "4:64+0:0:1460:8192,0:mss,nop,nop,sok:df,id+,seq-:0"),
-            Arguments.of("ACK number without ACK: p0f says nothing", SynBytes.ipv4().ack(5).options(mssNopNopSok),
+            Arguments.of("ACK number 5 without ACK: p0f says nothing", SynBytes.ipv4().ack(5).options(mssNopNopSok),
                 "4:64+0:0:1460:8192,0:mss,nop,nop,sok:df,id+:0"),
+            Arguments.of("ACK number 0x01000000 without ACK", SynBytes.ipv4().ack(0x01000000).options(mssNopNopSok),
+                "4:64+0:0:1460:8192,0:mss,nop,nop,sok:df,id+,ack+:0"),
             Arguments.of("urgent pointer", SynBytes.ipv4().urgentPointer(5).options(mssNopNopSok),
                 "4:64+0:0:1460:8192,0:mss,nop,nop,sok:df,id+,uptr+:0"),
             Arguments.of("URG and PSH", SynBytes.ipv4().flags(0x2A).options(mssNopNopSok),
@@ -116,11 +129,15 @@ class SynParserTest {
             Arguments.of(4, 1210, 1250 * 6, false, "mtu*6"),
             Arguments.of(4, 1420, 1500 * 5, false, "mtu*5"),
             Arguments.of(4, 100, 160 * 2, false, "320"),
+            Arguments.of(4, 100, 144 * 3, false, "mtu*3"),
+            Arguments.of(4, 100, 156 * 3, true, "mtu*3"),
             Arguments.of(6, 100, 160 * 2, false, "mtu*2"),
             Arguments.of(6, 1190, 1250 * 6, false, "mtu*6"),
-            Arguments.of(6, 100, 1120, false, "mtu*8"));
+            Arguments.of(6, 100, 1120, false, "mtu*8"),
+            Arguments.of(6, 200, 264 * 65, false, "mtu*65"));
     }
 
+    /** With a timestamp the options are 16 bytes (IPv4 and TCP headers: 56), else 4 (44). */
     @ParameterizedTest(name = "IPv{0}, MSS {1}, window {2}, timestamp {3}: {4}")
     @MethodSource("windowsAsP0fLogsThem")
     void readsTheWindowAsP0fDoes(int ipVersion, int mss, int window, boolean timestamp, String expected) {
