@@ -11,7 +11,12 @@ import java.nio.ByteBuffer;
  * is fuzzy when the SYN lacks the signature's {@code df} or {@code id+}, has an {@code id-} or
  * {@code ecn} it lacks, or its TTL is above the signature's or more than 35 below it.</li>
  * </ol>
- * Thread-safe; a match allocates its result and the parsed SYN, nothing else.
+ * Like the daemon, it does not hold a signature's IP version against the SYN's: {@code 4} or
+ * {@code 6} only decides which quirks the signature may have, and a signature for both versions
+ * ignores the other version's quirks. An IPv6 SYN can so match a {@code 4} signature (fuzzily, when
+ * the signature has {@code df}).
+ *
+ * <p>Thread-safe; a match allocates its result and the parsed SYN, nothing else.
  */
 public final class SynMatcher {
 
@@ -68,9 +73,6 @@ public final class SynMatcher {
     /** NO_MATCH, EXACT or FUZZY: one signature against one SYN of the same option layout. */
     private static int compare(TcpSignature signature, SynSignature syn) {
         if (!syn.hasLayout(signature.layout)) {
-            return NO_MATCH;
-        }
-        if (signature.ipVersion != TcpSignature.ANY && signature.ipVersion != syn.ipVersion) {
             return NO_MATCH;
         }
         boolean fuzzy = false;

@@ -5,8 +5,8 @@ import java.net.InetAddress;
 /** One SYN of the oracle suite: what it is, the address it comes from (its own), its bytes. */
 final class OracleSyn {
 
-    /** Where it comes from: a database's sig line, a random draw, or this machine's kernel. */
-    enum Kind { SIGNATURE, RANDOM, KERNEL }
+    /** Where it comes from: a database's sig line, a random draw, a unit test's rule, this machine's kernel. */
+    enum Kind { SIGNATURE, RANDOM, RULE, KERNEL }
 
     private final Kind kind;
     private final String what;

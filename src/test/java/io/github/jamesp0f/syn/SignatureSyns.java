@@ -20,7 +20,8 @@ import io.github.jamesp0f.testing.SynLab;
 /**
  * SYNs built from p0f.fp {@code sig} lines by {@code contrib/tools/craft-syn.py} (the same builder
  * as the label suite's), in one batch: each signature exactly, over IPv4 and IPv6, a few hops
- * away, and its neighbours, where p0f's rules decide: a TTL above the signature's or 36 hops below
+ * away, and its neighbours, where p0f's rules decide: the other IP version for a signature of one
+ * (as its version-agnostic twin), a TTL above the signature's or 36 hops below
  * it, quirks that p0f lets disappear or appear in a fuzzy match (and one it does not), and
  * concrete values for its wildcards (MSS for the link types, window, scale, payload). A line the
  * builder refuses (e.g. a quirk no SYN can carry) is left out and counted. craft-syn.py builds
@@ -102,6 +103,10 @@ final class SignatureSyns {
         add(variants, signature, ipVersion, "exactly", "");
         if (fields[0].equals("*")) {
             add(variants, signature, 6, "exactly, over IPv6", "");
+        } else {
+            String[] bothVersions = fields.clone();
+            bothVersions[0] = "*";
+            add(variants, String.join(":", bothVersions), 10 - ipVersion, "over the other IP version", "");
         }
         if (ttl > 30) {
             add(variants, signature, ipVersion, randomTtl ? "30 below its TTL" : "9 hops away",

@@ -10,67 +10,45 @@ import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.fingerprint.P0fVersion;
 
 /**
- * p0f's matching rules on a small database. Each outcome here is what p0f 3.09b answered for the
- * same database and SYN ({@code SynOracleIT} compares the two on whole databases).
+ * p0f's matching rules on {@link RuleSyn}'s small database. {@link SynOracleTest} sends the same
+ * SYNs to a real p0f with the same database and finds the same answers.
  */
 class SynMatcherTest {
 
-    private static final String MSS_NOP_NOP_SOK = "020405b4 01010402";
+    private static final SynMatcher MATCHER = new SynMatcher(P0fDatabaseTest.read(RuleSyn.DATABASE));
 
-    private static final SynMatcher MATCHER = new SynMatcher(P0fDatabaseTest.read("classes = win,unix,other\n"
-        + "[mtu]\nlabel = Ethernet or modem\nsig = 1500\nlabel = small\nsig = 140\n"
-        + "[tcp:request]\n"
-        + "label = g:unix:GenericFirst:\nsig = *:64:0:*:4003,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:SpecificLater:\nsig = *:64:0:*:4003,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = g:unix:GenericFuzzy:\nsig = *:64:0:*:4005,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:SpecificFuzzy:\nsig = *:128:0:*:4005,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:!:Tool:fuzzy first\nsys = @unix\nsig = *:64:0:*:4004,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:OsAfterTool:\nsig = *:64:0:*:4004,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:Ttl100:\nsig = *:100:0:*:4000,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:RandomTtl:\nsig = *:100-:0:*:4001,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:Mss7:\nsig = *:64:0:*:mss*7,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:Mtu5:\nsig = *:64:0:*:mtu*5,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:Mod700:\nsig = *:64:0:*:%700,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:V4Only:\nsig = 4:64:0:*:4006,*:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:Sendsyn:\nsig = *:64:0:1331:1337,0:mss,nop,nop,sok:df,id+:0\n"
-        + "label = s:unix:Everything:with a long flavor\nsig = *:64:0:*:1234,*:mss,nop,nop,sok:df,id+:*\n"));
-
-    private static SynMatch match(SynBytes syn) {
-        return MATCHER.match(ByteBuffer.wrap(syn.options(MSS_NOP_NOP_SOK).bytes()));
+    private static SynMatch match(RuleSyn rule) {
+        return MATCHER.match(ByteBuffer.wrap(rule.syn().bytes()));
     }
 
-    private static String osName(SynMatch match) {
-        return match.os().map(SignatureLabel::name).orElse("");
+    private static String osName(RuleSyn rule) {
+        return match(rule).os().map(SignatureLabel::name).orElse("");
     }
 
     @Test
     void aSpecificSignatureWinsOverAnEarlierGenericOne() {
-        SynMatch match = match(SynBytes.ipv4().window(4003));
-
-        assertThat(osName(match)).isEqualTo("SpecificLater");
-        assertThat(match.osMatchQuality()).isZero();
+        assertThat(osName(RuleSyn.SPECIFIC_AFTER_GENERIC)).isEqualTo("SpecificLater");
+        assertThat(match(RuleSyn.SPECIFIC_AFTER_GENERIC).osMatchQuality()).isZero();
     }
 
     @Test
     void anExactGenericMatchWinsOverALaterFuzzySpecificOne() {
-        SynMatch match = match(SynBytes.ipv4().window(4005));
-
-        assertThat(osName(match)).isEqualTo("GenericFuzzy");
-        assertThat(match.osMatchQuality()).isEqualTo(2);
+        assertThat(osName(RuleSyn.GENERIC_BEFORE_FUZZY)).isEqualTo("GenericFuzzy");
+        assertThat(match(RuleSyn.GENERIC_BEFORE_FUZZY).osMatchQuality()).isEqualTo(2);
     }
 
     @Test
     void theFirstFuzzyMatchCountsGenericOrNot() {
-        SynMatch match = match(SynBytes.ipv4().window(4005).ipId(0).trafficClass(1));
+        SynMatch match = match(RuleSyn.FUZZY_GENERIC_FIRST);
 
-        assertThat(osName(match)).isEqualTo("GenericFuzzy");
+        assertThat(osName(RuleSyn.FUZZY_GENERIC_FIRST)).isEqualTo("GenericFuzzy");
         assertThat(match.isFuzzy()).isTrue();
         assertThat(match.osMatchQuality()).isEqualTo(3);
     }
 
     @Test
     void anApplicationsFuzzyMatchFirstMeansNoMatchAtAll() {
-        SynMatch match = match(SynBytes.ipv4().window(4004).trafficClass(1));
+        SynMatch match = match(RuleSyn.APPLICATION_FUZZY_FIRST);
 
         assertThat(match.signature()).isEmpty();
         assertThat(match.os()).isEmpty();
@@ -79,7 +57,7 @@ class SynMatcherTest {
 
     @Test
     void anApplicationIsNeitherAnOsNorALink() {
-        SynMatch match = match(SynBytes.ipv4().window(4004));
+        SynMatch match = match(RuleSyn.APPLICATION);
 
         assertThat(match.signature().map(s -> s.label().name())).contains("Tool");
         assertThat(match.os()).isEmpty();
@@ -89,16 +67,16 @@ class SynMatcherTest {
 
     @Test
     void theDistanceComesFromTheSignaturesTtlUpTo35HopsBelowIt() {
-        assertThat(match(SynBytes.ipv4().window(4000).ttl(90)).distance()).hasValue(10);
-        assertThat(match(SynBytes.ipv4().window(4000).ttl(65))).satisfies(m -> {
+        assertThat(match(RuleSyn.TTL_10_BELOW).distance()).hasValue(10);
+        assertThat(match(RuleSyn.TTL_35_BELOW)).satisfies(m -> {
             assertThat(m.distance()).hasValue(35);
             assertThat(m.isFuzzy()).isFalse();
         });
-        assertThat(match(SynBytes.ipv4().window(4000).ttl(64))).satisfies(m -> {
+        assertThat(match(RuleSyn.TTL_36_BELOW)).satisfies(m -> {
             assertThat(m.distance()).hasValue(0);
             assertThat(m.isFuzzy()).isTrue();
         });
-        assertThat(match(SynBytes.ipv4().window(4000).ttl(101))).satisfies(m -> {
+        assertThat(match(RuleSyn.TTL_ABOVE)).satisfies(m -> {
             assertThat(m.distance()).hasValue(27);
             assertThat(m.isFuzzy()).isTrue();
         });
@@ -106,48 +84,46 @@ class SynMatcherTest {
 
     @Test
     void aRandomTtlMatchesAnyLowerTtlAndTellsNoDistance() {
-        assertThat(match(SynBytes.ipv4().window(4001).ttl(20))).satisfies(m -> {
-            assertThat(osName(m)).isEqualTo("RandomTtl");
+        assertThat(match(RuleSyn.RANDOM_TTL_BELOW)).satisfies(m -> {
+            assertThat(m.os().map(SignatureLabel::name)).contains("RandomTtl");
             assertThat(m.isFuzzy()).isFalse();
             assertThat(m.distance()).isEmpty();
         });
-        assertThat(match(SynBytes.ipv4().window(4001).ttl(101)).signature()).isEmpty();
+        assertThat(match(RuleSyn.RANDOM_TTL_ABOVE).signature()).isEmpty();
     }
 
     @Test
     void theWindowIsReadAsAMultipleOfTheMssFirstThenOfTheMtu() {
-        assertThat(osName(MATCHER.match(ByteBuffer.wrap(SynBytes.ipv4().window(700).options("02040064 01010402")
-            .bytes())))).isEqualTo("Mss7");
-        assertThat(osName(MATCHER.match(ByteBuffer.wrap(SynBytes.ipv4().window(7500).options("0204058c 01010402")
-            .bytes())))).isEqualTo("Mtu5");
-        assertThat(osName(MATCHER.match(ByteBuffer.wrap(SynBytes.ipv4().window(1400).options("02040064 01010402")
-            .bytes())))).isEqualTo("Mod700");
+        assertThat(osName(RuleSyn.MSS_MULTIPLE)).isEqualTo("Mss7");
+        assertThat(osName(RuleSyn.MTU_MULTIPLE)).isEqualTo("Mtu5");
+        assertThat(osName(RuleSyn.MODULO)).isEqualTo("Mod700");
     }
 
     @Test
     void aSignatureForBothVersionsIgnoresIpv4QuirksOnIpv6() {
-        SynMatch match = match(SynBytes.ipv6().window(4003));
+        assertThat(osName(RuleSyn.IPV6_FOR_BOTH)).isEqualTo("SpecificLater");
+        assertThat(match(RuleSyn.IPV6_FOR_BOTH).isFuzzy()).isFalse();
+        assertThat(match(RuleSyn.IPV6_FLOW).signature()).isEmpty();
+    }
 
-        assertThat(osName(match)).isEqualTo("SpecificLater");
-        assertThat(match.isFuzzy()).isFalse();
-        assertThat(match(SynBytes.ipv6().window(4006)).signature()).isEmpty();
-        assertThat(osName(match(SynBytes.ipv4().window(4006)))).isEqualTo("V4Only");
-        assertThat(osName(match(SynBytes.ipv6().window(4003).flowLabel(1)))).isEmpty();
+    @Test
+    void aSignaturesIpVersionIsNotHeldAgainstTheSynAsInTheDaemon() {
+        assertThat(osName(RuleSyn.IPV4_FOR_IPV4)).isEqualTo("V4Only");
+        assertThat(osName(RuleSyn.IPV6_FOR_IPV4)).isEqualTo("V4Only");
+        assertThat(match(RuleSyn.IPV6_FOR_IPV4).isFuzzy()).as("its df and id+ are missing").isTrue();
     }
 
     @Test
     void theLinkTypeComesFromTheMssPlusHeaders() {
-        assertThat(match(SynBytes.ipv4().window(4003)).linkType()).contains("Ethernet or modem");
-        assertThat(match(SynBytes.ipv6().window(4003)).linkType()).isEmpty();
-        assertThat(MATCHER.match(ByteBuffer.wrap(SynBytes.ipv6().options("020405a0 01010402").bytes())).linkType())
-            .contains("Ethernet or modem");
-        assertThat(MATCHER.match(ByteBuffer.wrap(SynBytes.ipv4().options("01010402").bytes())).linkType()).isEmpty();
+        assertThat(match(RuleSyn.SPECIFIC_AFTER_GENERIC).linkType()).contains("Ethernet or modem");
+        assertThat(match(RuleSyn.IPV6_FOR_BOTH).linkType()).isEmpty();
+        assertThat(match(RuleSyn.IPV6_MSS_1440).linkType()).contains("Ethernet or modem");
+        assertThat(match(RuleSyn.NO_MSS).linkType()).isEmpty();
     }
 
     @Test
     void p0fsOwnProbeIsNeverNamed() {
-        SynMatch match = MATCHER.match(ByteBuffer.wrap(SynBytes.ipv4().window(1337).options("02040533 01010402")
-            .bytes()));
+        SynMatch match = match(RuleSyn.PROBE);
 
         assertThat(match.signature().map(s -> s.label().name())).contains("Sendsyn");
         assertThat(match.os()).isEmpty();
@@ -157,7 +133,7 @@ class SynMatcherTest {
 
     @Test
     void noMatchStillTellsTheGuessedDistanceAndLink() {
-        SynMatch match = MATCHER.match(ByteBuffer.wrap(SynBytes.ipv4().ttl(50).options("020405b4").bytes()));
+        SynMatch match = match(RuleSyn.NO_MATCH);
 
         assertThat(match.signature()).isEmpty();
         assertThat(match.osMatchQuality()).isZero();
@@ -167,10 +143,10 @@ class SynMatcherTest {
 
     @Test
     void convertsToTheOneFingerprintModelWithWhatOneSynCanTell() {
-        Fingerprint fingerprint = match(SynBytes.ipv4().ttl(60).window(1234)).toFingerprint();
+        Fingerprint fingerprint = match(RuleSyn.LONG_FLAVOR).toFingerprint();
 
         assertThat(fingerprint.version()).isEqualTo(P0fVersion.V3);
-        assertThat(fingerprint.osDescription()).isEqualTo("Everything with a long flavor");
+        assertThat(fingerprint.osDescription()).isEqualTo("Everything with a flavor longer than 32 bytes, cut by the API");
         assertThat(fingerprint.osMatchQuality()).hasValue(0);
         assertThat(fingerprint.distance()).hasValue(4);
         assertThat(fingerprint.linkType()).contains("Ethernet or modem");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,8 +30,9 @@ import io.github.jamesp0f.testing.SynLab;
  * namespaces of the test's own) and, as bytes, to {@link SynMatcher} with the same database; both
  * must give the same os_name, os_flavor, match quality, distance, link type and raw signature.
  * The SYNs: every sig line of p0f's stock database and of the shipped one with its neighbours
- * ({@link SignatureSyns}), random ones ({@link RandomSyns}), and real ones from this machine's
- * kernel over a veth and over loopback, with several sysctls and MTUs. Prints the agreement as a
+ * ({@link SignatureSyns}), random ones ({@link RandomSyns}), {@link SynMatcherTest}'s, and real
+ * ones from this machine's kernel over a veth and over loopback, with several sysctls and MTUs;
+ * each goes to p0f with the stock database, the shipped one and {@link RuleSyn}'s. Prints the agreement as a
  * count; 100% is the bar, and every disagreement is listed with what differs.
  * Needs root, p0f, python3 and iproute2; skips without them.
  */
@@ -46,13 +49,23 @@ class SynOracleTest {
         assumeTrue(Files.isExecutable(RealP0f.binary()), "needs p0f (apt-get install p0f)");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces, raw packets)");
         assumeTrue(Files.exists(STOCK) && Files.exists(SHIPPED), "needs " + STOCK + " and " + SHIPPED);
-        List<Path> databases = List.of(STOCK, SHIPPED);
+        Path rules = Files.createTempFile("rules-", ".fp");
+        try {
+            Files.write(rules, RuleSyn.DATABASE.getBytes(StandardCharsets.ISO_8859_1));
+            compare(List.of(STOCK, SHIPPED, rules));
+        } finally {
+            Files.delete(rules);
+        }
+    }
 
-        SignatureSyns crafted = SignatureSyns.craft(databases, 0);
+    private static void compare(List<Path> databases) throws IOException {
+        SignatureSyns crafted = SignatureSyns.craft(databases.subList(0, 2), 0);
         List<String> allSignatures = new ArrayList<>(SignatureSyns.signatures(STOCK));
         allSignatures.addAll(SignatureSyns.signatures(SHIPPED));
         List<OracleSyn> syns = new ArrayList<>(crafted.syns());
-        syns.addAll(RandomSyns.draw(SEED, RANDOM_SYNS, allSignatures, crafted.syns().size() + crafted.refused().size()));
+        int nextSource = crafted.syns().size() + crafted.refused().size();
+        syns.addAll(RandomSyns.draw(SEED, RANDOM_SYNS, allSignatures, nextSource));
+        syns.addAll(ruleSyns(nextSource + RANDOM_SYNS));
         Map<Path, List<OracleVerdict>> verdicts = new LinkedHashMap<>();
         try (SynLab lab = SynLab.start(databases)) {
             send(lab, syns);
@@ -68,6 +81,17 @@ class SynOracleTest {
             assertThat(judged.stream().map(OracleVerdict::p0fQuality).distinct())
                 .as("p0f's answers cover every kind of match").containsAll(QUALITIES);
         }
+    }
+
+    /** {@link SynMatcherTest}'s SYNs, each from an address of its own. */
+    private static List<OracleSyn> ruleSyns(int firstSource) {
+        List<OracleSyn> syns = new ArrayList<>();
+        for (RuleSyn rule : RuleSyn.values()) {
+            SynBytes syn = rule.syn();
+            InetAddress source = SynLab.craftedSource(firstSource + rule.ordinal(), SynParser.parse(syn.bytes()).ipVersion());
+            syns.add(new OracleSyn(OracleSyn.Kind.RULE, "rule: " + rule.what(), source, syn.from(source).bytes()));
+        }
+        return syns;
     }
 
     /** This machine's kernel: the veth (MTU 1500 unless said), and loopback. */
@@ -156,7 +180,9 @@ class SynOracleTest {
             report.append("    p0f's answers: ").append(qualities).append('\n');
             judged.stream().filter(v -> !v.agrees()).forEach(disagreements::add);
         });
-        verdicts.forEach((database, judged) -> {
+        verdicts.entrySet().stream().limit(2).forEach(entry -> {
+            Path database = entry.getKey();
+            List<OracleVerdict> judged = entry.getValue();
             report.append("  this machine's kernel, with ").append(database).append(':');
             judged.stream().filter(v -> v.syn().kind() == OracleSyn.Kind.KERNEL)
                 .forEach(verdict -> report.append("\n    ").append(verdict.summary()));
