@@ -7,11 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A real p0f inside a {@link NetworkNamespace}, sniffing every interface there ({@code -i any}:
@@ -75,7 +72,7 @@ public final class NamespaceP0f implements AutoCloseable {
                     // not accepting yet
                 }
             }
-            sleep(20);
+            P0fProcess.sleep(20);
         }
         throw new IllegalStateException("its API did not answer within " + START_TIMEOUT.toSeconds() + " s");
     }
@@ -102,7 +99,7 @@ public final class NamespaceP0f implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!ask(address).isOk() && System.nanoTime() < deadline && process.isAlive()) {
-                sleep(20);
+                P0fProcess.sleep(20);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("p0f's API did not answer about " + address, e);
@@ -139,21 +136,6 @@ public final class NamespaceP0f implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            // a temporary directory left behind is not worth failing a test for
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        TemporaryDirectory.delete(directory);
     }
 }
