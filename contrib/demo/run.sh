@@ -18,6 +18,8 @@ DEMO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PROJECT_DIR="$(cd "${DEMO_DIR}/../.." && pwd)"
 # The crafted-SYN tool, shared with the tests (src/test/.../testing/CraftedSyn.java).
 CRAFT_SYN="${PROJECT_DIR}/contrib/tools/craft-syn.py"
+# The signature database the start-up files install: p0f 3.09b's plus today's systems.
+P0F_FINGERPRINTS="${PROJECT_DIR}/contrib/p0f/p0f.fp"
 
 SMTP_PORT=2525
 IMAP_PORT=1143
@@ -230,7 +232,7 @@ mkdir -m 0750 "${WORK}/p0f"
 # Starts p0f and waits for its API socket. On failure, says why and returns 1 (P0F_PID empty).
 start_p0f() {
     rm -f "$P0F_SOCKET" # a socket left by a p0f that was killed
-    "$P0F" -i lo -s "$P0F_SOCKET" -S 10 "$P0F_FILTER" >> "$P0F_LOG" 2>&1 &
+    "$P0F" -f "$P0F_FINGERPRINTS" -i lo -s "$P0F_SOCKET" -S 10 "$P0F_FILTER" >> "$P0F_LOG" 2>&1 &
     P0F_PID=$!
     for _ in $(seq 100); do
         [ -S "$P0F_SOCKET" ] && return 0
@@ -247,11 +249,11 @@ start_p0f() {
 
 # What the user types to run the demo's p0f by hand (quoted for a shell).
 p0f_command_line() {
-    printf "%s -i lo -s %s -S 10 '%s'" "$P0F" "$P0F_SOCKET" "$P0F_FILTER"
+    printf "%s -f %s -i lo -s %s -S 10 '%s'" "$P0F" "$P0F_FINGERPRINTS" "$P0F_SOCKET" "$P0F_FILTER"
 }
 
 start_p0f || exit 1
-say "p0f ${P0F}: sniffing lo, filter '${P0F_FILTER}', API socket ${P0F_SOCKET} (pid ${P0F_PID})"
+say "p0f ${P0F}: sniffing lo, filter '${P0F_FILTER}', signatures ${P0F_FINGERPRINTS}, API socket ${P0F_SOCKET} (pid ${P0F_PID})"
 
 # --- A DNS server on loopback: James's DNS in the demo ------------------------------------------
 # unbound on port 53 of the first free 127.53.0.N (never the system's resolver), answering only
@@ -382,7 +384,7 @@ keep_running() {
   IMAP      127.0.0.1:${IMAP_PORT}   user ${DEMO_USER}   password ${DEMO_PASSWORD}
   p0f state curl http://127.0.0.1:${WEBADMIN_PORT}/p0f/status
   metrics   curl -s http://127.0.0.1:${WEBADMIN_PORT}/metrics | grep ^p0f_
-  Windows   python3 ${CRAFT_SYN} windows-7 127.0.0.77 ${SYN_PORT}
+  Windows   python3 ${CRAFT_SYN} windows-10 127.0.0.77 ${SYN_PORT}
             then send from 127.0.0.77, e.g.:  swaks --server 127.0.0.1:${SMTP_PORT} --local-interface 127.0.0.77 --to ${DEMO_USER}
   No p0f    kill ${P0F_PID}   (James keeps accepting mail; this script shows it and offers to start p0f again)
   Logs      ${JAMES_LOG}, ${P0F_LOG}

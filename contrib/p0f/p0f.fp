@@ -266,9 +266,11 @@ sig   = *:64:0:*:*,*:mss,sok,ts,nop,ws:df,id+:0
 ; carry a flow label, which the line above never matches
 sig   = 6:64:0:*:*,*:mss,sok,ts,nop,ws:flow:0
 
+; james-p0f: was "2.2.x-3.x (no timestamps)", for the same reason.
 label = g:unix:Linux:(no timestamps)
 sig   = *:64:0:*:*,*:mss,nop,nop,sok,nop,ws:df,id+:0
 
+; james-p0f: was "2.2.x-3.x (barebone)", for the same reason.
 label = g:unix:Linux:(barebone)
 sig   = *:64:0:*:*,0:mss:df,id+:0
 

@@ -61,18 +61,21 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import p0f_syn  # noqa: E402  (the library next to this script)
 
-# Named profiles: a `sig` line of p0f's [tcp:request] section and the label p0f 3.09b's stock
-# database (/etc/p0f/p0f.fp) gives it.
+# Named profiles: a `sig` line of contrib/p0f/p0f.fp (the project's database, which keeps p0f 3.09b's
+# stock lines) and the label p0f gives it with that database.
 PROFILES = {
     "windows-7": ("*:128:0:*:8192,8:mss,nop,ws,nop,nop,sok:df,id+:0", "Windows 7 or 8"),
-    "windows-10": ("*:128:0:*:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0", "Windows NT kernel"),
+    "windows-10": ("*:128:0:*:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0", "Windows 10 or 11 (or Server 2016+)"),
     "windows-xp": ("*:128:0:*:65535,0:mss,nop,nop,sok:df,id+:0", "Windows XP"),
     "freebsd": ("*:64:0:*:65535,6:mss,nop,ws,sok,ts:df,id+:0", "FreeBSD 9.x or newer"),
     # The flavor is longer than the API's 32 bytes: p0f answers "10.9 or newer (sometimes iPhone ".
     "macos": ("*:64:0:*:65535,4:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0",
               "MacOS X 10.9 or newer (sometimes iPhone or iPad)"),
     "macos-10": ("*:64:0:*:65535,3:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0", "Mac OS X 10.x"),
-    "linux": ("*:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0", "Linux 3.11 and newer"),
+    "linux": ("*:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0", "Linux 3.11-4.18"),
+    # What this machine's Linux 6.18 sends through a veth with MTU 1500 (contrib/tools/kernel-syn.sh).
+    "linux-modern": ("*:64:0:*:mss*44,10:mss,sok,ts,nop,ws:df,id+:0", "Linux 4.19 and newer"),
+    "apple": ("*:64:0:*:65535,6:mss,nop,ws,nop,nop,ts,sok,eol+1:df,ecn:0", "Mac OS X (macOS, iOS or iPadOS)"),
 }
 
 EXIT_USAGE = 2
@@ -113,8 +116,8 @@ def address(text):
 def argument_parser():
     parser = Parser(prog="craft-syn.py", formatter_class=argparse.RawDescriptionHelpFormatter,
                     description=__doc__.split("\n\n")[0],
-                    epilog="profiles (label with p0f's stock database):\n" + "\n".join(
-                        "  %-10s %s  %s" % (name, sig, label) for name, (sig, label) in PROFILES.items())
+                    epilog="profiles (label with contrib/p0f/p0f.fp):\n" + "\n".join(
+                        "  %-12s %s  %s" % (name, sig, label) for name, (sig, label) in PROFILES.items())
                     + "\n\nSee the top of this script for the signature rules, batch mode and exit codes.")
     parser.add_argument("words", nargs="*", metavar="PROFILE SOURCE PORT",
                         help="a profile, the source address and the destination port (without PROFILE "

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Assumptions;
  * One run of the packaged jar, {@code java -jar james-p0f-*.jar ...}, as an administrator runs it
  * (failsafe names the jar in the {@code james-p0f.jar} system property).
  */
-final class JarRun {
+public final class JarRun {
 
     private static final long TIMEOUT_SECONDS = 60;
 
-    final int exitCode;
-    final String out;
-    final String err;
+    public final int exitCode;
+    public final String out;
+    public final String err;
 
     private JarRun(int exitCode, String out, String err) {
         this.exitCode = exitCode;
@@ -40,7 +40,7 @@ final class JarRun {
         return path;
     }
 
-    static JarRun of(String... args) {
+    public static JarRun of(String... args) {
         return as(List.of(), jar(), args);
     }
 

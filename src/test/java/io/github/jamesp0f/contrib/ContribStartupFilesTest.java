@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The p0f start-up files in contrib/, checked with the tools that exist for them:
  * systemd-analyze for the unit, shellcheck for the shell code of the upstart job and the FreeBSD
  * rc.d script. Each file must start p0f with the same settings: the socket in the run directory,
- * the SMTP ports filter, the slot count and an unprivileged user.
+ * the SMTP ports filter, the slot count, an unprivileged user, and the project's signature
+ * database (contrib/p0f/p0f.fp) where the file's install instructions put it.
  */
 class ContribStartupFilesTest {
 
@@ -29,6 +30,8 @@ class ContribStartupFilesTest {
     static final Path FREEBSD_RC = Paths.get("contrib/freebsd/rc.d/p0f");
     static final Path DEMO_SCRIPT = Paths.get("contrib/demo/run.sh");
     static final String SMTP_FILTER = "dst port 25 or dst port 587 or dst port 465";
+    static final String LINUX_DATABASE = "/etc/p0f/james-p0f.fp";
+    static final String FREEBSD_DATABASE = "/usr/local/etc/james-p0f.fp";
 
     @Test
     void systemdUnitPassesSystemdAnalyzeVerify(@TempDir Path dir) throws Exception {
@@ -67,6 +70,19 @@ class ContribStartupFilesTest {
     }
 
     @Test
+    void everyStartupFileLoadsTheProjectsDatabaseWhereItsInstructionsInstallIt() throws IOException {
+        String install = "install -m 0644 contrib/p0f/p0f.fp ";
+
+        assertThat(read(SYSTEMD_UNIT)).contains(install + LINUX_DATABASE, "Environment=P0F_FINGERPRINTS=" + LINUX_DATABASE + "\n")
+            .containsPattern("(?m)^ExecStart=/usr/sbin/p0f -d -f \\$\\{P0F_FINGERPRINTS\\} ");
+        assertThat(read(UPSTART_JOB)).contains(install + LINUX_DATABASE, "env P0F_FINGERPRINTS=" + LINUX_DATABASE + "\n",
+            "exec /usr/sbin/p0f -d -f \"$P0F_FINGERPRINTS\" ");
+        assertThat(read(FREEBSD_RC)).contains(install + FREEBSD_DATABASE, ": \"${p0f_fingerprints:=" + FREEBSD_DATABASE + "}\"",
+            "command_args=\"-d -f ${p0f_fingerprints} ", "required_files=\"${p0f_fingerprints}\"");
+        assertThat(Files.isRegularFile(Paths.get("contrib/p0f/p0f.fp"))).as("the database the instructions install").isTrue();
+    }
+
+    @Test
     void upstartJobShellCodePassesShellcheck(@TempDir Path dir) throws Exception {
         Path shellcheck = requireTool("shellcheck", "shellcheck");
         String job = read(UPSTART_JOB);
@@ -94,7 +110,7 @@ class ContribStartupFilesTest {
 
         assertThat(job).contains("env P0F_FILTER=\"" + SMTP_FILTER + "\"", "env P0F_SLOTS=20",
             "install -d -m 0750 -o root -g \"$P0F_GROUP\" /run/p0f",
-            "expect fork\n", "exec /usr/sbin/p0f -d -i \"$P0F_INTERFACE\" -s /run/p0f/p0f.sock -S \"$P0F_SLOTS\" -u \"$P0F_USER\""
+            "expect fork\n", "exec /usr/sbin/p0f -d -f \"$P0F_FINGERPRINTS\" -i \"$P0F_INTERFACE\" -s /run/p0f/p0f.sock -S \"$P0F_SLOTS\" -u \"$P0F_USER\""
                 + " \"$P0F_FILTER\"");
     }
 

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jamesp0f.testing.ProjectFile;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
@@ -67,8 +68,11 @@ class DemoRunScriptIT {
             "ok: the Windows mail server's mail was not delayed",
             "X-P0F-Greylist: delayed ",
             "p0f_greylist_exempted_hostname_total 1.0",
+            // contrib/p0f/p0f.fp's labels (the tour checks Linux's against this machine's kernel).
             "X-P0F-Genre: Linux",
-            "X-P0F-Genre: Windows 7 or 8",
+            "ok: the Linux mail says Linux",
+            "X-P0F-Genre: Windows 10 or 11 (or Server 2016+)",
+            "signatures " + ProjectFile.of(RealP0f.SHIPPED_DATABASE),
             "ok: the forged headers were replaced by what p0f saw",
             "GET /p0f/status -> status healthy",
             "p0f_lookups_total",

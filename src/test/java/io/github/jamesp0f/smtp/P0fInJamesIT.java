@@ -3,7 +3,9 @@ package io.github.jamesp0f.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,21 +14,28 @@ import javax.mail.MessagingException;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.Resources;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
 
 /**
  * The sample configuration (conf-samples) in a real James with the packaged jar in
- * extensions-jars, a real p0f on loopback and real SMTP clients: Linux from 127.0.0.1 and ::1,
- * a crafted Windows 7 from 127.0.0.77, a crafted (blocked) Windows XP from 127.0.0.78.
- * Attribute and header names are spelled out, as administrators write them.
+ * extensions-jars, a real p0f on loopback and real SMTP clients: Linux from 127.0.0.5 and ::1,
+ * a crafted Windows 7 from 127.0.0.77, a crafted (blocked) Windows XP from 127.0.0.78, and crafted
+ * SYNs of today's systems (Windows 10/11, Linux 4.19+, macOS/iOS) stamped as p0f logged them; and
+ * a third server that asks the same p0f over TCP ({@code <p0fAddress>}) through the relay contrib/
+ * ships. Attribute and header names are spelled out, as administrators write them.
  */
 class P0fInJamesIT {
 
@@ -39,38 +48,49 @@ class P0fInJamesIT {
     static final String LINUX_CLIENT = "127.0.0.5";
     static final String WINDOWS_7_CLIENT = "127.0.0.77";
     static final String WINDOWS_XP_CLIENT = "127.0.0.78";
+    /** Crafted SYNs of today's systems, labelled by contrib/p0f/p0f.fp (the label suite's James part). */
+    static final Map<CraftedSyn.Profile, String> TODAYS_CLIENTS = Map.of(
+        CraftedSyn.Profile.WINDOWS_10, "127.0.0.70", CraftedSyn.Profile.LINUX_MODERN, "127.0.0.71",
+        CraftedSyn.Profile.APPLE, "127.0.0.72");
 
     static RealP0f p0f;
     static JamesTestServer james;
     static int submissionPort;
+    /** The server whose handler asks p0f over TCP, through {@link #relay}. */
+    static int overTcpPort;
+    /** Null where systemd-socket-activate is missing: the TCP test skips, the rest runs. */
+    static P0fRelay relay;
 
     @BeforeAll
     static void start() throws Exception {
         CraftedSyn.assumeAvailable();
         int port = JamesTestServer.freePort();
         submissionPort = JamesTestServer.freePort();
-        p0f = RealP0f.builder().watchPort(port).start();
+        overTcpPort = JamesTestServer.freePort();
+        p0f = RealP0f.builder().watchPort(port).observations().start();
+        relay = P0fRelay.isAvailable() ? P0fRelay.to(p0f.socketPath()) : null;
+        String relayAddress = relay != null ? relay.listenAddress() : "127.0.0.1:" + JamesTestServer.freePort();
         // 0.0.0.0 binds both stacks: the IPv6 test connects from ::1.
         james = JamesTestServer.builder()
             .smtpServer(SampleConfigs.smtpServers(
                 SampleConfigs.smtpServer("0.0.0.0", port, p0f.socketPath().toString()),
-                SampleConfigs.submissionServer(submissionPort, p0f.socketPath().toString())))
+                SampleConfigs.submissionServer(submissionPort, p0f.socketPath().toString()),
+                SampleConfigs.smtpServer(overTcpPort, "unused").remove(SampleConfigs.HANDLER + "/socketPath")
+                    .setChild(SampleConfigs.HANDLER, "p0fAddress", relayAddress)))
             .mailetContainer(SampleConfigs.mailetContainer())
             .user(RECIPIENT, PASSWORD)
             .user(USER, PASSWORD)
             .start();
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_7_CLIENT), 113);
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_XP, InetAddress.getByName(WINDOWS_XP_CLIENT));
+        for (Map.Entry<CraftedSyn.Profile, String> client : TODAYS_CLIENTS.entrySet()) {
+            CraftedSyn.sendAndAwait(p0f, client.getKey(), InetAddress.getByName(client.getValue()));
+        }
     }
 
     @AfterAll
     static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (p0f != null) {
-            p0f.close();
-        }
+        Resources.closeAll(james, relay, p0f);
     }
 
     @BeforeEach
@@ -103,6 +123,36 @@ class P0fInJamesIT {
         assertThat(header(mail, "X-P0F-Genre")).isEqualTo("Windows 7 or 8");
         assertThat(header(mail, "X-P0F-Distance")).isEqualTo("15");
         assertThat(header(mail, "X-P0F-Route")).isEqualTo("windows-senders");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = CraftedSyn.Profile.class, names = {"WINDOWS_10", "LINUX_MODERN", "APPLE"})
+    void todaysSystemsAreStampedWithTheLabelP0fLogged(CraftedSyn.Profile profile) throws Exception {
+        String client = TODAYS_CLIENTS.get(profile);
+        Mail mail = sendAndFetch(client, message("Today " + profile, ""));
+
+        String logged = p0f.observations().awaitFrom(InetAddress.getByName(client), Duration.ofSeconds(5)).os;
+        assertThat(logged).isEqualTo(profile.osName() + " " + profile.osFlavor());
+        assertThat(header(mail, "X-P0F-Genre")).isEqualTo(logged);
+        assertThat(attribute(mail, "p0f.os")).contains(logged);
+        // The samples route every Windows sender by RemoteOsMatches=^Windows: Windows 10/11 too.
+        assertThat(mail.getMessage().getHeader("X-P0F-Route"))
+            .isEqualTo(profile == CraftedSyn.Profile.WINDOWS_10 ? new String[] {"windows-senders"} : null);
+    }
+
+    @Test
+    void aHandlerThatAsksP0fOverTcpStampsTheSameFingerprint() throws Exception {
+        Assumptions.assumeTrue(relay != null, "needs systemd-socket-activate and systemd-socket-proxyd");
+        String subject = "tcp-" + UUID.randomUUID();
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james.smtpAddress(), overTcpPort,
+                InetAddress.getByName(WINDOWS_7_CLIENT))) {
+            assertThat(smtp.sendMail(SENDER, RECIPIENT, message(subject, ""))).as("replies %s", smtp.replies())
+                .isEqualTo(250);
+        }
+        Mail mail = awaitSubject(subject);
+
+        assertThat(attribute(mail, "p0f.os")).contains("Windows 7 or 8");
+        assertThat(header(mail, "X-P0F-Distance")).isEqualTo("15");
     }
 
     @Test
@@ -153,10 +203,11 @@ class P0fInJamesIT {
     void ipv6ClientIsLookedUpOverIpv6() throws Exception {
         Mail mail = sendAndFetch("::1", message("IPv6", ""));
 
-        // p0f has no signature for Linux's IPv6 loopback SYN: it knows the host (OK) but names no OS.
+        // Stock p0f names no OS for Linux's IPv6 SYN (its flow label matches no signature); the
+        // project's database, which RealP0f loads, has one for the loopback SYN.
         assertThat(attribute(mail, "p0f.version")).contains("3");
-        assertThat(attribute(mail, "p0f.os_name")).isEmpty();
-        assertThat(mail.getMessage().getHeader("X-P0F-Genre")).isNull();
+        assertThat(attribute(mail, "p0f.os")).contains("Linux 4.19 and newer (loopback)");
+        assertThat(header(mail, "X-P0F-Genre")).isEqualTo("Linux 4.19 and newer (loopback)");
         assertThat(mail.getMessage().getHeader("X-P0F-Route")).isNull();
     }
 

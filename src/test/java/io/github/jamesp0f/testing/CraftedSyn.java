@@ -27,15 +27,19 @@ public final class CraftedSyn {
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DEFAULT_AWAIT = Duration.ofSeconds(5);
 
-    /** The profiles of craft-syn.py, with what p0f's v3 API answers for them. */
+    /** The profiles of craft-syn.py, with what p0f's v3 API answers for them with contrib/p0f/p0f.fp. */
     public enum Profile {
         WINDOWS_7("windows-7", "Windows", "7 or 8", 128),
+        WINDOWS_10("windows-10", "Windows", "10 or 11 (or Server 2016+)", 128),
         WINDOWS_XP("windows-xp", "Windows", "XP", 128),
         FREEBSD("freebsd", "FreeBSD", "9.x or newer", 64),
         /** Its flavor fills all 32 bytes of the answer: p0f sends it without a NUL. */
         MACOS("macos", "MacOS X", "10.9 or newer (sometimes iPhone ", 64),
         MACOS_10("macos-10", "Mac OS X", "10.x", 64),
-        LINUX("linux", "Linux", "3.11 and newer", 64);
+        LINUX("linux", "Linux", "3.11-4.18", 64),
+        /** What this machine's Linux 6.18 sends through a veth with MTU 1500. */
+        LINUX_MODERN("linux-modern", "Linux", "4.19 and newer", 64),
+        APPLE("apple", "Mac OS X", "(macOS, iOS or iPadOS)", 64);
 
         private final String scriptName;
         private final String osName;
@@ -170,22 +174,12 @@ public final class CraftedSyn {
         }
     }
 
-    /** craft-syn.py, found from the project's base directory (Maven's {@code basedir}, else upwards from here). */
+    /** craft-syn.py, found from the project's base directory. */
     public static Path script() {
-        String basedir = System.getProperty("basedir");
-        if (basedir != null) {
-            return Paths.get(basedir).resolve(SCRIPT);
-        }
-        Path dir = Paths.get("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve(SCRIPT))) {
-                return d.resolve(SCRIPT);
-            }
-        }
-        return dir.resolve(SCRIPT);
+        return ProjectFile.of(SCRIPT);
     }
 
-    private static String findPython() {
+    static String findPython() {
         for (String candidate : new String[] {"/usr/bin/python3", "/usr/local/bin/python3"}) {
             if (Files.isExecutable(Paths.get(candidate))) {
                 return candidate;

@@ -30,6 +30,7 @@ final class P0fProcess {
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final boolean daemon;
+    private final boolean observations;
     private final Path directory;
     /** What was launched: p0f itself, or in daemon mode the parent that forks it and exits. */
     private Process launched;
@@ -38,21 +39,26 @@ final class P0fProcess {
     private Thread logPump;
     private Thread shutdownHook;
 
-    private P0fProcess(boolean daemon) throws IOException {
+    private P0fProcess(boolean daemon, boolean observations) throws IOException {
         this.daemon = daemon;
+        this.observations = observations;
         this.directory = Files.createTempDirectory("real-p0f-");
     }
 
-    /** Starts p0f and waits until its API answers, or stops it again and says why, with its output. */
-    static P0fProcess start(boolean daemon, int apiSlots, String filter) {
+    /**
+     * Starts p0f and waits until its API answers, or stops it again and says why, with its output.
+     * {@code launcher} runs before p0f (e.g. {@code ip netns exec NAME}, which execs p0f in place);
+     * {@code arguments} follow p0f's own {@code -d}, {@code -s} and (with {@code observations}) {@code -o}.
+     */
+    static P0fProcess start(boolean daemon, boolean observations, List<String> launcher, List<String> arguments) {
         P0fProcess started;
         try {
-            started = new P0fProcess(daemon);
+            started = new P0fProcess(daemon, observations);
         } catch (IOException e) {
             throw new IllegalStateException("p0f did not start (" + e.getMessage() + ")", e);
         }
         try {
-            started.launch(apiSlots, filter);
+            started.launch(launcher, arguments);
             return started;
         } catch (IOException | RuntimeException | Error e) {
             String log = started.log();
@@ -61,13 +67,19 @@ final class P0fProcess {
         }
     }
 
-    private void launch(int apiSlots, String filter) throws IOException {
+    private void launch(List<String> launcher, List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(RealP0f.binary().toString()));
         if (daemon) {
             command.add("-d");
         }
-        command.addAll(List.of("-i", "lo", "-s", socketPath().toString(), "-S", Integer.toString(apiSlots), filter));
-        launched = new ProcessBuilder(command).redirectErrorStream(true).start();
+        command.addAll(List.of("-s", socketPath().toString()));
+        if (observations) {
+            command.addAll(List.of("-o", observationsPath().toString()));
+        }
+        command.addAll(arguments);
+        List<String> launch = new ArrayList<>(launcher);
+        launch.addAll(command);
+        launched = new ProcessBuilder(launch).redirectErrorStream(true).start();
         launched.getOutputStream().close();
         logPump = CappedLog.pump(launched.getInputStream(), logPath());
         shutdownHook = new Thread(this::stop, "real-p0f-shutdown-" + launched.pid());
@@ -148,6 +160,11 @@ final class P0fProcess {
 
     Path logPath() {
         return directory.resolve("p0f.log");
+    }
+
+    /** Where p0f writes its observations when started with {@code -o} on it. */
+    Path observationsPath() {
+        return directory.resolve("observations.log");
     }
 
     /** What p0f printed so far (the first {@value CappedLog#CAP_BYTES} bytes), or why it cannot be read. */

@@ -43,6 +43,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * fingerprinting itself; benchmarks use daemon mode. The log then holds what p0f said until it
  * forked (start-up errors).
  *
+ * <p>p0f loads the project's database, contrib/p0f/p0f.fp, unless {@link Builder#database(Path)} says
+ * otherwise: the tests see the labels administrators see (the start-up files in contrib/ load that
+ * file), and {@link #STOCK_DATABASE} is there for comparing with p0f's own.
+ *
  * <p>This class is what tests use: configuration, the JUnit life cycle and stall/resume. The process
  * itself (launching, finding the daemon, stopping it by its PID) is {@link P0fProcess}.
  */
@@ -53,12 +57,20 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     public static final String DEFAULT_BINARY = "/usr/sbin/p0f";
     /** Sources whose real connections p0f ignores, so that their crafted fingerprints stay. */
     public static final String CRAFTED_SOURCES = "127.0.0.64/26";
+    /** The database this project ships, and p0f loads by default here. */
+    public static final String SHIPPED_DATABASE = "contrib/p0f/p0f.fp";
+    /** p0f 3.09b's own database, as Debian installs it. */
+    public static final Path STOCK_DATABASE = Paths.get("/etc/p0f/p0f.fp");
 
     private final List<Integer> watchedPorts;
     private final int craftedSynPort;
     private final int apiSlots;
     private final String filter;
     private final boolean daemon;
+    private final Path database;
+    private final boolean observations;
+    private final String networkInterface;
+    private final List<String> launcher;
 
     /** The running p0f, or null. */
     private P0fProcess running;
@@ -72,6 +84,10 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         this.apiSlots = b.apiSlots;
         this.filter = filter(watchedPorts, craftedSynPort);
         this.daemon = b.daemon;
+        this.database = b.database != null ? b.database : ProjectFile.of(SHIPPED_DATABASE);
+        this.observations = b.observations;
+        this.networkInterface = b.networkInterface;
+        this.launcher = b.namespace == null ? List.of() : List.of("ip", "netns", "exec", b.namespace);
     }
 
     public static Builder builder() {
@@ -121,8 +137,25 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
             throw new IllegalStateException("p0f already started (pid " + running.pid() + ")");
         }
         assumeAvailable();
-        running = P0fProcess.start(daemon, apiSlots, filter);
+        if (!Files.isReadable(database)) {
+            throw new IllegalStateException("p0f's database " + database + " is not readable");
+        }
+        running = P0fProcess.start(daemon, observations, launcher, List.of("-f", database.toString(), "-i", networkInterface,
+            "-S", Integer.toString(apiSlots), filter));
         return this;
+    }
+
+    /** What p0f logged about the SYNs it saw ({@code -o}); needs {@link Builder#observations()}. */
+    public synchronized P0fObservations observations() {
+        if (!observations) {
+            throw new IllegalStateException("p0f was started without -o: use RealP0f.builder().observations()");
+        }
+        return new P0fObservations(requireStarted().observationsPath());
+    }
+
+    /** The database p0f loads ({@code -f}). */
+    public Path database() {
+        return database;
     }
 
     public synchronized Path socketPath() {
@@ -252,7 +285,7 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     @Override
     public synchronized String toString() {
         return "p0f " + (running == null ? "(not running)" : "pid " + running.pid() + " at " + running.directory())
-            + " filter '" + filter + "'";
+            + " on " + networkInterface + " database " + database + " filter '" + filter + "'";
     }
 
     public static final class Builder {
@@ -260,6 +293,10 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
         private int craftedSynPort;
         private int apiSlots = 20;
         private boolean daemon;
+        private Path database;
+        private boolean observations;
+        private String namespace;
+        private String networkInterface = "lo";
 
         private Builder() {
         }
@@ -288,6 +325,31 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
                 throw new IllegalArgumentException("p0f accepts 1 to 100 API slots, not " + slots);
             }
             this.apiSlots = slots;
+            return this;
+        }
+
+        /** p0f's {@code -f}: the database it loads. Default: the project's contrib/p0f/p0f.fp. */
+        public Builder database(Path file) {
+            this.database = file;
+            return this;
+        }
+
+        /** p0f's {@code -o}: it logs each SYN it sees (label, raw signature), read with {@link RealP0f#observations()}. */
+        public Builder observations() {
+            this.observations = true;
+            return this;
+        }
+
+        /**
+         * Sniffs {@code networkInterface} inside the network namespace {@code namespace} (made by the
+         * test) instead of loopback; the API socket stays a file, which any namespace reaches.
+         */
+        public Builder inNamespace(String namespace, String networkInterface) {
+            if (daemon) {
+                throw new IllegalStateException("a p0f in a namespace runs in the foreground");
+            }
+            this.namespace = namespace;
+            this.networkInterface = networkInterface;
             return this;
         }
 
