@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -17,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import io.github.jamesp0f.testing.SignatureLines;
 
 class P0fDatabaseTest {
 
@@ -147,22 +148,8 @@ class P0fDatabaseTest {
 
         P0fDatabase database = P0fDatabase.load(stock);
 
-        assertThat(database.requestSignatures()).hasSize(countRequestSigLines(stock));
+        assertThat(database.requestSignatures()).hasSize(SignatureLines.tcpRequest(stock).size());
         assertThat(database.mtuTable().lookup(1500)).contains("Ethernet or modem");
         assertThat(database.source()).isEqualTo(stock.toString());
-    }
-
-    /** The sig lines of [tcp:request], counted without the reader under test. */
-    static int countRequestSigLines(Path file) throws IOException {
-        int count = 0;
-        boolean inSection = false;
-        for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
-            if (line.startsWith("[")) {
-                inSection = line.equals("[tcp:request]");
-            } else if (inSection && line.startsWith("sig")) {
-                count++;
-            }
-        }
-        return count;
     }
 }
