@@ -6,17 +6,23 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.github.jamesp0f.testing.Commands;
+import io.github.jamesp0f.testing.Hex;
+import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.SignatureLines;
 
 class P0fDatabaseTest {
@@ -70,7 +76,7 @@ class P0fDatabaseTest {
             .get(0).label().flavor()).isEqualTo("3:4");
     }
 
-    /** Lines p0f 3.09b refuses to start with too (checked with p0f -f), and a few this reader alone refuses. */
+    /** Lines p0f 3.09b refuses to start with too ({@link #p0fRefusesToStartWithTheSameLines}), but one. */
     static Stream<Arguments> malformedLines() {
         String label = "label = s:unix:Test:x\n";
         String sig = "sig = *:64:0:*:8192,0:mss:df:0";
@@ -132,6 +138,27 @@ class P0fDatabaseTest {
             .isInstanceOf(P0fDatabaseException.class)
             .hasMessageStartingWith("test.fp:")
             .hasMessageContaining(message);
+    }
+
+    /** The one form above that p0f 3.09b lets through (it reads the TTL as 64); no real database has it. */
+    private static final String ONLY_THIS_READER_REFUSES = "not '64+'";
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("malformedLines")
+    void p0fRefusesToStartWithTheSameLines(String body, String message, @TempDir Path directory) throws IOException {
+        assumeThat(Files.isExecutable(RealP0f.binary())).as("p0f at " + RealP0f.binary()).isTrue();
+        assumeThat(message).isNotEqualTo(ONLY_THIS_READER_REFUSES);
+        Path database = Files.write(directory.resolve("p0f.fp"),
+            (HEADER + body + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        // An empty capture file (a pcap header, link type Ethernet): p0f reads its database, then the file, then ends.
+        Path capture = Files.write(directory.resolve("empty.pcap"), Hex.bytes("d4c3b2a1 0200 0400 00000000 00000000"
+            + " ffff0000 01000000"));
+
+        Commands.Result p0f = Commands.run(List.of(RealP0f.binary().toString(), "-f", database.toString(), "-r",
+            capture.toString()), "", Duration.ofSeconds(10));
+
+        assertThat(p0f.output()).as("p0f -f with: %s", body).contains("PROGRAM ABORT");
+        assertThat(p0f.status()).isNotZero();
     }
 
     @Test
