@@ -83,11 +83,22 @@ stop_pid() {
     [ -n "$pid" ] || return 0
     tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -q -- "$program" || return 0
     kill -TERM "$pid" 2> /dev/null || return 0
-    while kill -0 "$pid" 2> /dev/null && [ "$waited" -lt 50 ]; do
+    while running "$pid" && [ "$waited" -lt 50 ]; do
         sleep 0.1
         waited=$((waited + 1))
     done
-    kill -KILL "$pid" 2> /dev/null || true
+    if running "$pid"; then
+        kill -KILL "$pid" 2> /dev/null || true
+    fi
+}
+
+# The process exists and has not ended: once up has returned, the daemons are PID 1's children,
+# and an ended one stays a zombie until PID 1 reaps it.
+running() {
+    local stat
+    stat="$(cat "/proc/$1/stat" 2> /dev/null)" || return 1
+    stat="${stat##*) }"
+    [ "${stat:0:1}" != Z ]
 }
 
 await_log() {

@@ -215,7 +215,7 @@ class DemoRunScriptIT {
     }
 
     /** The tour's verdict and exit status, its folder removed, every process it named stopped: their pids. */
-    private static List<String> assertWentAsExpectedAndCleanedUp(Result run) {
+    private static List<String> assertWentAsExpectedAndCleanedUp(Result run) throws InterruptedException {
         assertThat(run.output).doesNotContain("UNEXPECTED");
         assertThat(run.exitCode).as(run.output).isZero();
         Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
@@ -238,9 +238,32 @@ class DemoRunScriptIT {
         return pids;
     }
 
-    private static void assertStopped(List<String> pids) {
+    /**
+     * Each process has ended: gone, or a zombie waiting for its parent. The daemons that detach
+     * (PostgreSQL, and the edge's p0f, relay and HAProxy once edge-lab.sh has returned) are reaped
+     * by PID 1, which may take a moment on a busy machine.
+     */
+    private static void assertStopped(List<String> pids) throws InterruptedException {
         for (String pid : pids) {
-            assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (running(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(running(pid)).as("process %s still running: %s", pid, stat(pid)).isFalse();
+        }
+    }
+
+    private static boolean running(String pid) {
+        String stat = stat(pid);
+        // The state follows the command name, which is in parentheses.
+        return !stat.isEmpty() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    }
+
+    private static String stat(String pid) {
+        try {
+            return Files.readString(Paths.get("/proc", pid, "stat"));
+        } catch (IOException gone) {
+            return "";
         }
     }
 
