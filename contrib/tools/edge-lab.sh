@@ -4,7 +4,7 @@
 # headers, a p0f sniffing the edge's client-facing link, and its API relayed over TCP by
 # systemd-socket-proxyd as contrib/edge/p0f-api.socket does. The James nodes run in this (the
 # root) namespace, on addresses of the private link. The demo (contrib/demo/run.sh
-# --behind-proxy) and the integration test (EdgeLabIT) build the same lab with this script.
+# --behind-proxy) and the integration test (EdgeDeploymentIT) build the same lab with this script.
 #
 #   edge-lab.sh up DIR --net A.B.C --node IP:PORT [--node IP:PORT]... [--syn-port N]
 #   edge-lab.sh start DIR haproxy|p0f|relay     # HAProxy: once the nodes listen
@@ -51,7 +51,7 @@ die() {
 }
 
 usage() {
-    sed -n '9,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '9,13p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 

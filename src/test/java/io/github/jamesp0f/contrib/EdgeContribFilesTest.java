@@ -147,6 +147,24 @@ class EdgeContribFilesTest {
         assertThat(Files.isExecutable(LAB_SCRIPT)).isTrue();
     }
 
+    /** Its checks come before anything is made, so they need no root. */
+    @Test
+    void labScriptRefusesAddressesOutsideTheBenchmarkingRangeNamingThem(@TempDir Path dir) {
+        String script = LAB_SCRIPT.toAbsolutePath().toString();
+
+        ExternalCommand privateRange = ExternalCommand.run(dir, script, "up", dir.resolve("lab").toString(),
+            "--net", "192.168.1", "--node", "192.168.2.2:25");
+        ExternalCommand gateway = ExternalCommand.run(dir, script, "up", dir.resolve("lab").toString(),
+            "--net", "198.18.80", "--node", "198.18.81.1:25");
+
+        assertThat(privateRange.exitCode).isEqualTo(2);
+        assertThat(privateRange.output.trim())
+            .isEqualTo("edge-lab.sh: --net takes A.B.C inside 198.18.0.0/15 with C even (e.g. 198.18.80), not '192.168.1'");
+        assertThat(gateway.exitCode).isEqualTo(2);
+        assertThat(gateway.output.trim()).contains("--node takes 198.18.81.N:PORT (N from 2 to 253), not '198.18.81.1:25'");
+        assertThat(dir.resolve("lab/lab.env")).doesNotExist();
+    }
+
     /** HAProxy's {@code server} lines. */
     private static List<String> servers(String config) {
         List<String> servers = new ArrayList<>();
