@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.jamesp0f.testing.ExternalCommand;
 
 /**
  * The p0f start-up files in contrib/, checked with the tools that exist for them:

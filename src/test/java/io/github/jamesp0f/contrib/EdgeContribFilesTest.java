@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.jamesp0f.testing.ExternalCommand;
 
 /**
  * contrib/edge/, p0f at the edge: its systemd units pass systemd-analyze verify, its HAProxy
@@ -149,7 +148,7 @@ class EdgeContribFilesTest {
 
     /** Its checks come before anything is made, so they need no root. */
     @Test
-    void labScriptRefusesAddressesOutsideTheBenchmarkingRangeNamingThem(@TempDir Path dir) {
+    void labScriptRefusesAddressesOutsideTheBenchmarkingRangeNamingThem(@TempDir Path dir) throws Exception {
         String script = LAB_SCRIPT.toAbsolutePath().toString();
 
         ExternalCommand privateRange = ExternalCommand.run(dir, script, "up", dir.resolve("lab").toString(),

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.jamesp0f.testing.ExternalCommand;
 
 /**
  * The protection the start-up files rely on, tried with a real p0f: p0f creates its socket with

@@ -126,7 +126,7 @@ public final class CraftedSyn {
     }
 
     private static void run(List<String> command) {
-        ExternalCommand.run(command, "", SCRIPT_TIMEOUT).outputIfSucceeded();
+        Commands.check(command, "", SCRIPT_TIMEOUT);
     }
 
     /**

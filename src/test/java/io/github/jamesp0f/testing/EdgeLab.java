@@ -227,7 +227,7 @@ public final class EdgeLab implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProjectFile.of(SCRIPT).toString());
         command.addAll(arguments);
-        return ExternalCommand.run(command, "", SCRIPT_TIMEOUT).outputIfSucceeded();
+        return Commands.check(command, "", SCRIPT_TIMEOUT);
     }
 
     private static InetAddress address(String literal) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.github.jamesp0f.testing.CraftedSyn;
-import io.github.jamesp0f.testing.ExternalCommand;
+import io.github.jamesp0f.testing.Commands;
 import io.github.jamesp0f.testing.ProjectFile;
 
 /**
@@ -73,7 +73,7 @@ public final class NamespaceSmtpClient {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, CraftedSyn.findPython(),
             ProjectFile.of(SCRIPT).toString()));
         command.addAll(List.of(arguments));
-        String said = ExternalCommand.run(command, input, TIMEOUT).outputIfSucceeded();
+        String said = Commands.check(command, input, TIMEOUT);
         return new Transcript(said.lines().filter(line -> line.matches("\\d{3} .*|\\d{3}")).collect(Collectors.toList()));
     }
 }
