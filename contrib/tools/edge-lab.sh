@@ -71,7 +71,9 @@ state_load() {
 }
 
 # Copies standard input to $1, at most LOG_CAP bytes, and drains the rest: a daemon writing to it
-# never blocks and never fills the disk.
+# never blocks and never fills the disk. Run as >(exec > /dev/null 2>&1; capped FILE): the exec
+# leaves it none of the caller's descriptors, so that a caller reading this script's output to
+# its end is not held by the daemons it leaves running.
 capped() {
     stdbuf -o0 head -c "$LOG_CAP" > "$1"
     cat > /dev/null
@@ -81,7 +83,7 @@ capped() {
 stop_pid() {
     local pid="$1" program="$2" waited=0
     [ -n "$pid" ] || return 0
-    tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -q -- "$program" || return 0
+    { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2> /dev/null | grep -q -- "$program" || return 0
     kill -TERM "$pid" 2> /dev/null || return 0
     while running "$pid" && [ "$waited" -lt 50 ]; do
         sleep 0.1
@@ -117,7 +119,7 @@ start_p0f() {
     rm -f "$DIR/p0f.sock"
     # As contrib/edge/p0f-edge.service runs it, but in the foreground and logging what it sees (-o).
     ip netns exec "$EDGE_NS" /usr/sbin/p0f -f "$P0F_FINGERPRINTS" -i "$EDGE_PUBLIC_IF" -s "$DIR/p0f.sock" -S 20 \
-        -o "$DIR/p0f-observations.log" "$filter" < /dev/null > >(capped "$DIR/p0f.log" > /dev/null 2>&1) 2>&1 &
+        -o "$DIR/p0f-observations.log" "$filter" < /dev/null > >(exec > /dev/null 2>&1; capped "$DIR/p0f.log") 2>&1 &
     local pid=$!
     state_set P0F_PID "$pid"
     for _ in $(seq 100); do
@@ -131,7 +133,7 @@ start_p0f() {
 start_relay() {
     # As contrib/edge/p0f-api.socket and p0f-api.service do, without systemd as PID 1.
     ip netns exec "$EDGE_NS" systemd-socket-activate -l "${EDGE_PRIVATE}:${P0F_API_PORT}" \
-        "$PROXYD" --connections-max=16 "$DIR/p0f.sock" < /dev/null > >(capped "$DIR/relay.log" > /dev/null 2>&1) 2>&1 &
+        "$PROXYD" --connections-max=16 "$DIR/p0f.sock" < /dev/null > >(exec > /dev/null 2>&1; capped "$DIR/relay.log") 2>&1 &
     state_set RELAY_PID $!
     await_log "$DIR/relay.log" "Listening on" "$!" "the relay"
 }
@@ -185,7 +187,7 @@ start_haproxy() {
     haproxy_config > "$DIR/haproxy.cfg"
     haproxy -c -q -f "$DIR/haproxy.cfg" > "$DIR/haproxy-check.log" 2>&1 \
         || die "HAProxy refuses the lab's configuration: $(cat "$DIR/haproxy-check.log")"
-    ip netns exec "$EDGE_NS" haproxy -db -f "$DIR/haproxy.cfg" < /dev/null > >(capped "$DIR/haproxy.log" > /dev/null 2>&1) 2>&1 &
+    ip netns exec "$EDGE_NS" haproxy -db -f "$DIR/haproxy.cfg" < /dev/null > >(exec > /dev/null 2>&1; capped "$DIR/haproxy.log") 2>&1 &
     state_set HAPROXY_PID $!
     local pid=$! servers
     # HAProxy counts its servers as up until a check fails: once its stats socket is there, say
