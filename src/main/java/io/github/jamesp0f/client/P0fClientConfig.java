@@ -143,6 +143,16 @@ public final class P0fClientConfig {
         return retryWindow;
     }
 
+    /**
+     * The same settings for p0f at another endpoint (an edge's p0f behind a load balancer).
+     * @throws InvalidSettingException as {@link Builder#build()} does (p0f 2 over TCP)
+     */
+    public P0fClientConfig withEndpoint(P0fEndpoint other) {
+        return new Builder(other).version(version).localAddress(localAddress).timeout(timeout)
+            .connections(connections).cacheTtl(cacheTtl).cacheSize(cacheSize).noMatchRetryDelay(noMatchRetryDelay)
+            .retryWindow(retryWindow).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(endpoint).version(version).localAddress(localAddress).timeout(timeout)
             .connections(connections).cacheTtl(cacheTtl).cacheSize(cacheSize).noMatchRetryDelay(noMatchRetryDelay)

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.github.jamesp0f.testing.CraftedSyn;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.Resources;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
@@ -89,15 +90,7 @@ class P0fInJamesIT {
 
     @AfterAll
     static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        if (p0f != null) {
-            p0f.close();
-        }
+        Resources.closeAll(james, relay, p0f);
     }
 
     @BeforeEach
