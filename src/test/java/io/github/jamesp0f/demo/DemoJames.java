@@ -3,7 +3,9 @@ package io.github.jamesp0f.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,7 +36,8 @@ import com.google.inject.multibindings.Multibinder;
  *           --p0f-socket /path/p0f.sock --block-time 5s --user demo@localhost --password demo
  *           [--dns-server 127.53.0.1]
  * </pre>
- * With {@code --dns-server}, James's DNS (dnsservice.xml) uses that server only.
+ * With {@code --dns-server}, James's DNS (dnsservice.xml) uses that server only. With {@code --proxy}
+ * it is a node behind the edge of run.sh --behind-proxy ({@link DemoConfiguration#behindProxy}).
  * Demo support, not part of the extension (its classes come from extensions-jars only).
  */
 public final class DemoJames {
@@ -51,10 +54,15 @@ public final class DemoJames {
         System.setProperty("james.exit.on.startup.error", "false");
         GuiceJamesServer server = null;
         try {
-            new DemoConfiguration(Integer.parseInt(options.get("smtp-port")), Integer.parseInt(options.get("imap-port")),
-                Integer.parseInt(options.get("webadmin-port")), options.get("p0f-socket"), options.get("block-time"),
-                options.get("dns-server"))
-                .writeTo(home.resolve("conf"));
+            DemoConfiguration configuration = new DemoConfiguration(Integer.parseInt(options.get("smtp-port")),
+                Integer.parseInt(options.get("imap-port")), Integer.parseInt(options.get("webadmin-port")),
+                options.get("p0f-socket"), options.get("block-time"), options.get("dns-server"));
+            if (options.containsKey("proxy")) {
+                configuration.behindProxy(new DemoConfiguration.Node(options.get("smtp-bind"), options.get("greeting"),
+                    options.get("proxy"), options.get("p0f-address"), options.get("greylist-jdbc"),
+                    options.get("greylist-jdbc-user")));
+            }
+            configuration.writeTo(home.resolve("conf"));
             Files.createDirectories(home.resolve("extensions-jars"));
             server = create(home);
             GuiceJamesServer started = server;
@@ -87,10 +95,14 @@ public final class DemoJames {
             }
             options.put(args[i].substring(2), args[i + 1]);
         }
-        for (String required : new String[] {"home", "smtp-port", "imap-port", "webadmin-port", "p0f-socket",
-            "block-time", "user", "password"}) {
-            if (!options.containsKey(required)) {
-                usage("missing --" + required);
+        List<String> required = new ArrayList<>(List.of("home", "smtp-port", "imap-port", "webadmin-port", "block-time",
+            "user", "password"));
+        required.addAll(options.containsKey("proxy")
+            ? List.of("smtp-bind", "greeting", "p0f-address", "greylist-jdbc", "greylist-jdbc-user")
+            : List.of("p0f-socket"));
+        for (String option : required) {
+            if (!options.containsKey(option)) {
+                usage("missing --" + option);
             }
         }
         return options;
@@ -99,7 +111,8 @@ public final class DemoJames {
     private static void usage(String problem) {
         System.err.println("DemoJames: " + problem + "\nusage: DemoJames --home DIR --smtp-port N --imap-port N"
             + " --webadmin-port N --p0f-socket PATH --block-time 5s --user USER@DOMAIN --password SECRET"
-            + " [--dns-server ADDRESS]");
+            + " [--dns-server ADDRESS]\n   behind the edge, instead of --p0f-socket: --proxy IP --smtp-bind IP"
+            + " --greeting TEXT --p0f-address IP:PORT --greylist-jdbc URL --greylist-jdbc-user USER");
         System.exit(2);
     }
 

@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jamesp0f.testing.EdgeLab;
 import io.github.jamesp0f.testing.ProjectFile;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.RealPostgres;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
 
@@ -78,15 +80,66 @@ class DemoRunScriptIT {
             "p0f_lookups_total",
             "The tour went as expected.",
             "Stopped James and p0f, removed ");
-        assertThat(run.output).doesNotContain("UNEXPECTED");
-        assertThat(run.exitCode).as(run.output).isZero();
-
-        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
-        assertThat(work.find()).isTrue();
-        assertThat(Paths.get(work.group(1))).doesNotExist();
-        List<String> pids = pids(run.output);
+        List<String> pids = assertWentAsExpectedAndCleanedUp(run);
         assertThat(pids).as("p0f's, unbound's and James's pids in the transcript").hasSize(3);
-        assertStopped(pids);
+    }
+
+    /**
+     * run.sh --behind-proxy: the tour through HAProxy with p0f at the edge (contrib/tools/edge-lab.sh,
+     * EdgeDeploymentIT's lab, on the demo's 198.18.96.0/20) and two James nodes sharing PostgreSQL;
+     * each session names the node that took it, and everything goes away at the end.
+     */
+    @Test
+    void behindTheProxyTheTourRunsThroughHaproxyToTwoNodesAndCleansUp(@TempDir Path dir) throws Exception {
+        EdgeLab.assumeAvailable();
+        io.github.jamesp0f.testing.RealDns.assumeAvailable();
+        assumeTrue(RealPostgres.findBinaries().isPresent(), "--behind-proxy needs PostgreSQL (apt-get install postgresql)");
+        int imapPort = twoFreePorts();
+        int webAdminPort = twoFreePorts();
+
+        Result run = run(dir, runSh("--behind-proxy", "--imap-port", Integer.toString(imapPort),
+            "--webadmin-port", Integer.toString(webAdminPort), "--syn-port", Integer.toString(RealP0f.freePort())));
+
+        assertThat(run.output).contains(
+            "HAProxy on 198.18.96.1:25",
+            "(HAProxy passed this connection to node 1)",
+            "(HAProxy passed this connection to node 2)",
+            "S: 451 4.7.1",
+            "ok: accepted on retry",
+            "S: 554 5.7.1",
+            "ok: accepted at once (exempt from greylisting by its confirmed host name)",
+            "X-P0F-Distance: 4",
+            "ok: the Linux mail says Linux 4.19 and newer",
+            "X-P0F-Genre: Windows 10 or 11 (or Server 2016+)",
+            "== What James's webadmin says about p0f (node 2)",
+            "tcp:198.18.97.1:2999: CONNECTED",
+            "The tour went as expected.",
+            "Stopped the James nodes, the edge (HAProxy, p0f, its relay; namespaces removed), PostgreSQL and unbound");
+        assertWentAsExpectedAndCleanedUp(run);
+        // The Windows client's retry was balanced to the node that had not greylisted it.
+        Matcher windows = Pattern.compile("198\\.18\\.96\\.77 .*\\n.*passed this connection to (node \\d)")
+            .matcher(run.output);
+        assertThat(windows.find()).isTrue();
+        String first = windows.group(1);
+        assertThat(windows.find()).isTrue();
+        assertThat(windows.group(1)).as("the retry's node").isNotEqualTo(first);
+        Matcher namespaces = Pattern.compile("namespaces (epc\\w+) .* and (epe\\w+);").matcher(run.output);
+        assertThat(namespaces.find()).isTrue();
+        assertThat(Paths.get("/run/netns", namespaces.group(1))).doesNotExist();
+        assertThat(Paths.get("/run/netns", namespaces.group(2))).doesNotExist();
+    }
+
+    /** A port free on 127.0.0.1, and the next one too (node 2 of --behind-proxy takes it). */
+    private static int twoFreePorts() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = JamesTestServer.freePort();
+            try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no two consecutive free ports on 127.0.0.1");
     }
 
     @Test
@@ -161,6 +214,18 @@ class DemoRunScriptIT {
         assertThat(run.output.trim()).startsWith("run.sh: needs root:").contains("sudo").doesNotContain("\n");
     }
 
+    /** The tour's verdict and exit status, its folder removed, every process it named stopped: their pids. */
+    private static List<String> assertWentAsExpectedAndCleanedUp(Result run) throws InterruptedException {
+        assertThat(run.output).doesNotContain("UNEXPECTED");
+        assertThat(run.exitCode).as(run.output).isZero();
+        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
+        assertThat(work.find()).isTrue();
+        assertThat(Paths.get(work.group(1))).doesNotExist();
+        List<String> pids = pids(run.output);
+        assertStopped(pids);
+        return pids;
+    }
+
     /** Every pid the transcript names, in order of appearance: p0f's first. */
     private static List<String> pids(String output) {
         List<String> pids = new ArrayList<>();
@@ -173,9 +238,32 @@ class DemoRunScriptIT {
         return pids;
     }
 
-    private static void assertStopped(List<String> pids) {
+    /**
+     * Each process has ended: gone, or a zombie waiting for its parent. The daemons that detach
+     * (PostgreSQL, and the edge's p0f, relay and HAProxy once edge-lab.sh has returned) are reaped
+     * by PID 1, which may take a moment on a busy machine.
+     */
+    private static void assertStopped(List<String> pids) throws InterruptedException {
         for (String pid : pids) {
-            assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (running(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(running(pid)).as("process %s still running: %s", pid, stat(pid)).isFalse();
+        }
+    }
+
+    private static boolean running(String pid) {
+        String stat = stat(pid);
+        // The state follows the command name, which is in parentheses.
+        return !stat.isEmpty() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    }
+
+    private static String stat(String pid) {
+        try {
+            return Files.readString(Paths.get("/proc", pid, "stat"));
+        } catch (IOException gone) {
+            return "";
         }
     }
 

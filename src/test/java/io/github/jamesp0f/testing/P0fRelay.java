@@ -102,6 +102,11 @@ public final class P0fRelay implements AutoCloseable {
         }
     }
 
+    /** The relay's process (systemd-socket-activate, then the systemd-socket-proxyd it execs). */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
