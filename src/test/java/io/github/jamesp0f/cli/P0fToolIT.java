@@ -2,6 +2,7 @@ package io.github.jamesp0f.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.io.File;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -205,7 +206,7 @@ class P0fToolIT {
 
     @Test
     void checkOverTcpSaysWhatIsWrongWithTheAddress() throws Exception {
-        String nobody = "127.0.0.1:" + JamesTestServer.freePort();
+        String nobody = "127.0.0.1:" + FreePorts.next();
         JarRun refused = JarRun.of("check", "--p0f-address", nobody);
         JarRun noP0fBehind;
         try (P0fRelay relay = P0fRelay.to(dir.resolve("no-p0f.sock"))) {

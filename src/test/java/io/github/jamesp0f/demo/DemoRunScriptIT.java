@@ -3,6 +3,7 @@ package io.github.jamesp0f.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -46,9 +47,9 @@ class DemoRunScriptIT {
         io.github.jamesp0f.testing.RealDns.assumeAvailable();
         assumeTrue(Files.isExecutable(Paths.get("/usr/bin/python3")) || Files.isExecutable(Paths.get("/usr/local/bin/python3")),
             "the demo needs python3");
-        int smtpPort = JamesTestServer.freePort();
-        int imapPort = JamesTestServer.freePort();
-        int webAdminPort = JamesTestServer.freePort();
+        int smtpPort = FreePorts.next();
+        int imapPort = FreePorts.next();
+        int webAdminPort = FreePorts.next();
         // What a previous run leaves behind for about a minute: its servers' connections in TIME_WAIT.
         PortInTimeWait.leave(smtpPort);
         PortInTimeWait.leave(imapPort);
@@ -58,7 +59,7 @@ class DemoRunScriptIT {
             "--smtp-port", Integer.toString(smtpPort),
             "--imap-port", Integer.toString(imapPort),
             "--webadmin-port", Integer.toString(webAdminPort),
-            "--syn-port", Integer.toString(RealP0f.freePort())));
+            "--syn-port", Integer.toString(FreePorts.next())));
 
         assertThat(run.output).contains(
             "== 1. A Linux client",
@@ -98,7 +99,7 @@ class DemoRunScriptIT {
         int webAdminPort = twoFreePorts();
 
         Result run = run(dir, runSh("--behind-proxy", "--imap-port", Integer.toString(imapPort),
-            "--webadmin-port", Integer.toString(webAdminPort), "--syn-port", Integer.toString(RealP0f.freePort())));
+            "--webadmin-port", Integer.toString(webAdminPort), "--syn-port", Integer.toString(FreePorts.next())));
 
         assertThat(run.output).contains(
             "HAProxy on 198.18.96.1:25",
@@ -132,7 +133,7 @@ class DemoRunScriptIT {
     /** A port free on 127.0.0.1, and the next one too (node 2 of --behind-proxy takes it). */
     private static int twoFreePorts() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = JamesTestServer.freePort();
+            int port = FreePorts.next();
             try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
                 return port;
             } catch (IOException taken) {
@@ -147,8 +148,8 @@ class DemoRunScriptIT {
         RealP0f.assumeAvailable();
         try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Result run = run(dir, runSh("--smtp-port", Integer.toString(listening.getLocalPort()),
-                "--imap-port", Integer.toString(JamesTestServer.freePort()),
-                "--webadmin-port", Integer.toString(JamesTestServer.freePort())));
+                "--imap-port", Integer.toString(FreePorts.next()),
+                "--webadmin-port", Integer.toString(FreePorts.next())));
 
             assertThat(run.exitCode).isEqualTo(1);
             assertThat(run.output.trim()).startsWith("run.sh: port(s) " + listening.getLocalPort() + " already in use")
@@ -159,13 +160,13 @@ class DemoRunScriptIT {
     @Test
     void keepRunningOutlivesP0fThenCleansUpOnSigterm(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
-        int smtpPort = JamesTestServer.freePort();
+        int smtpPort = FreePorts.next();
         Path log = dir.resolve("run.log");
         Process process = new ProcessBuilder(runSh("--keep-running",
             "--smtp-port", Integer.toString(smtpPort),
-            "--imap-port", Integer.toString(JamesTestServer.freePort()),
-            "--webadmin-port", Integer.toString(JamesTestServer.freePort()),
-            "--syn-port", Integer.toString(RealP0f.freePort())))
+            "--imap-port", Integer.toString(FreePorts.next()),
+            "--webadmin-port", Integer.toString(FreePorts.next()),
+            "--syn-port", Integer.toString(FreePorts.next())))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             String ready = awaitOutput(process, log, "Running until Ctrl-C", START_TIMEOUT);

@@ -2,6 +2,7 @@ package io.github.jamesp0f.greylist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 
@@ -40,8 +41,8 @@ class SharedGreylistStoreIT {
         RealDns.assumeAvailable();
         // James's own DNS on a loopback server that answers at once (NXDOMAIN): no reverse-lookup stalls.
         dns = RealDns.start();
-        int firstPort = JamesTestServer.freePort();
-        int secondPort = JamesTestServer.freePort();
+        int firstPort = FreePorts.next();
+        int secondPort = FreePorts.next();
         p0f = RealP0f.builder().watchPort(firstPort).watchPort(secondPort).start();
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_CLIENT));
         String greylist = "<os>^windows</os><blockTime>" + BLOCK_TIME.toSeconds() + "s</blockTime>"

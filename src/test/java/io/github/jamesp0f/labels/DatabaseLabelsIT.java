@@ -3,6 +3,7 @@ package io.github.jamesp0f.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -67,7 +68,7 @@ class DatabaseLabelsIT {
     static void sendOneSynPerSignature() throws Exception {
         assumeTrue(Files.isReadable(RealP0f.STOCK_DATABASE), "needs p0f's own database at " + RealP0f.STOCK_DATABASE
             + " (apt-get install p0f) to compare with");
-        int synPort = RealP0f.freePort();
+        int synPort = FreePorts.next();
         shipped = RealP0f.builder().craftedSynPort(synPort).observations().start();
         stock = RealP0f.builder().craftedSynPort(synPort).database(RealP0f.STOCK_DATABASE).observations().start();
 

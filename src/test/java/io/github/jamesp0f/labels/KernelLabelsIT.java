@@ -3,6 +3,7 @@ package io.github.jamesp0f.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class KernelLabelsIT {
         assumeTrue(kernelAtLeast(4, 19), "names Linux 4.19 and newer: this kernel is " + System.getProperty("os.version"));
         assumeTrue(Files.isReadable(RealP0f.STOCK_DATABASE), "needs p0f's own database at " + RealP0f.STOCK_DATABASE);
         veth = VethPair.create("lbl", "198.18.16", "2001:2:0:16", 1500);
-        int port = RealP0f.freePort();
+        int port = FreePorts.next();
         shippedOnVeth = RealP0f.builder().watchPort(port).inNamespace(veth.serverNamespace(), veth.serverInterface())
             .observations().start();
         stockOnVeth = RealP0f.builder().watchPort(port).inNamespace(veth.serverNamespace(), veth.serverInterface())

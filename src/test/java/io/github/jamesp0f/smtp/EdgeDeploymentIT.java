@@ -2,6 +2,7 @@ package io.github.jamesp0f.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +70,8 @@ class EdgeDeploymentIT {
         EdgeLab.assumeAvailable();
         RealDns.assumeAvailable();
         dns = RealDns.start();
-        List<String> nodes = List.of(NET.replaceFirst("80$", "81") + ".2:" + JamesTestServer.freePort(),
-            NET.replaceFirst("80$", "81") + ".3:" + JamesTestServer.freePort());
+        List<String> nodes = List.of(NET.replaceFirst("80$", "81") + ".2:" + FreePorts.next(),
+            NET.replaceFirst("80$", "81") + ".3:" + FreePorts.next());
         lab = EdgeLab.up(NET, nodes);
         for (int i = 0; i < nodes.size(); i++) {
             NODES.add(node(nodes.get(i), GREETINGS[i]));

@@ -3,6 +3,7 @@ package io.github.jamesp0f.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.jamesp0f.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.testing.james.JamesTestServer;
@@ -34,7 +35,7 @@ class InvalidHandlerConfigurationIT {
     }
 
     private static void assertStartFailsNaming(String element, String value, String expectedMessage) {
-        XmlConfig smtp = SampleConfigs.smtpServer(JamesTestServer.freePort(), "/run/p0f-it/none.sock")
+        XmlConfig smtp = SampleConfigs.smtpServer(FreePorts.next(), "/run/p0f-it/none.sock")
             .setChild(SampleConfigs.HANDLER, element, value);
         assertThatThrownBy(() -> JamesTestServer.builder()
                 .smtpServer(smtp)

@@ -2,6 +2,7 @@ package io.github.jamesp0f.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,11 +52,11 @@ class P0fUnavailableIT {
     static void start() throws Exception {
         RealP0f.assumeAvailable();
         temp = Files.createTempDirectory("p0f-unavailable");
-        absentPort = JamesTestServer.freePort();
-        stalledPort = JamesTestServer.freePort();
-        garbagePort = JamesTestServer.freePort();
-        ioThreadPort = JamesTestServer.freePort();
-        mailFromPort = JamesTestServer.freePort();
+        absentPort = FreePorts.next();
+        stalledPort = FreePorts.next();
+        garbagePort = FreePorts.next();
+        ioThreadPort = FreePorts.next();
+        mailFromPort = FreePorts.next();
         stalledP0f = RealP0f.builder().watchPort(stalledPort).start();
         garbageP0f = FakeP0fServer.start(temp.resolve("garbage.sock")).garbage();
         String stalledSocket = stalledP0f.socketPath().toString();

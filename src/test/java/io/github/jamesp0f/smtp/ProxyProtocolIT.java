@@ -2,6 +2,7 @@ package io.github.jamesp0f.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -62,9 +63,9 @@ class ProxyProtocolIT {
         CraftedSyn.assumeAvailable();
         RealDns.assumeAvailable();
         dns = RealDns.start();
-        proxiedPort = JamesTestServer.freePort();
-        directPort = JamesTestServer.freePort();
-        edgesPort = JamesTestServer.freePort();
+        proxiedPort = FreePorts.next();
+        directPort = FreePorts.next();
+        edgesPort = FreePorts.next();
         p0f = RealP0f.builder().watchPort(proxiedPort).watchPort(directPort).watchPort(edgesPort).start();
         relay = P0fRelay.isAvailable() ? P0fRelay.to(p0f.socketPath()) : null;
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS));

@@ -44,7 +44,7 @@ public final class P0fRelay implements AutoCloseable {
     public static P0fRelay to(Path socket) throws IOException {
         assumeAvailable();
         P0fRelay relay = new P0fRelay(socket,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), JamesTestServer.freePort()));
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next()));
         relay.start();
         return relay;
     }

@@ -3,6 +3,7 @@ package io.github.jamesp0f.webadmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.io.IOException;
 import java.util.Map;
 
@@ -88,7 +89,7 @@ class P0fWebadminIT {
     @Test
     void anExtensionModuleCannotAddAHealthCheck() {
         assertThatThrownBy(() -> JamesTestServer.builder()
-            .smtpServer(SampleConfigs.smtpServer(JamesTestServer.freePort(), "/run/p0f/unused.sock"))
+            .smtpServer(SampleConfigs.smtpServer(FreePorts.next(), "/run/p0f/unused.sock"))
             .mailetContainer(SampleConfigs.mailetContainer())
             .webAdmin(STATUS_ROUTES)
             .confFile("extensions.properties", "guice.extension.module=io.github.jamesp0f.webadmin.P0fHealthCheckModule\n")

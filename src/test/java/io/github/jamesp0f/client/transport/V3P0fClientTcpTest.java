@@ -2,6 +2,7 @@ package io.github.jamesp0f.client.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,7 +36,7 @@ class V3P0fClientTcpTest extends V3P0fClientTest {
 
     @Test
     void nothingListeningIsConnectionRefusedAtTheAddressThenBackOffThenRecovery() throws Exception {
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), JamesTestServer.freePort());
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next());
         V3P0fClient client = client(P0fEndpoint.tcp(address), 1);
 
         long start = System.nanoTime();

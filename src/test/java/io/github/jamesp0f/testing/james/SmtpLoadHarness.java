@@ -1,5 +1,6 @@
 package io.github.jamesp0f.testing.james;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,14 +113,14 @@ public final class SmtpLoadHarness {
     private void run() throws Exception {
         Path temp = Files.createTempDirectory("p0f-load");
         Map<LoadScenario, Integer> ports = new EnumMap<>(LoadScenario.class);
-        int cachedPort = JamesTestServer.freePort();
-        int proxiedPort = JamesTestServer.freePort();
+        int cachedPort = FreePorts.next();
+        int proxiedPort = FreePorts.next();
         // Daemon mode, as the contrib start-up files run it: p0f in the foreground prints every
         // connection it sees, which costs more CPU than fingerprinting it. It sees the proxied
         // clients' SYNs as a p0f at the edge would (they come from 127.0.0.1, as their header says).
-        try (RealP0f live = RealP0f.builder().daemon().watchPort(JamesTestServer.freePort()).watchPort(cachedPort)
+        try (RealP0f live = RealP0f.builder().daemon().watchPort(FreePorts.next()).watchPort(cachedPort)
                  .watchPort(proxiedPort).start();
-             RealP0f stalled = RealP0f.builder().daemon().watchPort(JamesTestServer.freePort()).start();
+             RealP0f stalled = RealP0f.builder().daemon().watchPort(FreePorts.next()).start();
              P0fRelay relay = scenarios.contains(LoadScenario.PROXIED) ? P0fRelay.to(live.socketPath()) : null) {
             p0fPids.add(live.pid());
             p0fPids.add(stalled.pid());
@@ -145,7 +146,7 @@ public final class SmtpLoadHarness {
                         handler = "=" + stalled.socketPath();
                         break;
                     case MISSING:
-                        port = JamesTestServer.freePort();
+                        port = FreePorts.next();
                         handler = "=" + temp.resolve("missing.sock");
                         break;
                     case PROXIED:
@@ -153,7 +154,7 @@ public final class SmtpLoadHarness {
                         handler = "=tcp:" + relay.listenAddress();
                         break;
                     default:
-                        port = JamesTestServer.freePort();
+                        port = FreePorts.next();
                         handler = "";
                 }
                 ports.put(scenario, port);

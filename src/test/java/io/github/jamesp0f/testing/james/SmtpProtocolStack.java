@@ -1,5 +1,6 @@
 package io.github.jamesp0f.testing.james;
 
+import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -35,7 +36,7 @@ public final class SmtpProtocolStack implements AutoCloseable {
             .protocol(new SMTPProtocol(chain, new SMTPConfigurationImpl()))
             .proxyRequired(proxyRequired)
             .build();
-        int port = JamesTestServer.freePort();
+        int port = FreePorts.next();
         server.setListenAddresses(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         server.bind();
         return new SmtpProtocolStack(server, port);
