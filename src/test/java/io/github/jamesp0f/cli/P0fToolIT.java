@@ -2,7 +2,6 @@ package io.github.jamesp0f.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.io.File;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import io.github.jamesp0f.testing.BlackHole;
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.StaleSocket;

@@ -3,7 +3,6 @@ package io.github.jamesp0f.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.testing.EdgeLab;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.ProjectFile;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.RealPostgres;

@@ -3,7 +3,6 @@ package io.github.jamesp0f.greylist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 
@@ -14,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;

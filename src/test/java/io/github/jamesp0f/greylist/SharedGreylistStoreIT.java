@@ -2,7 +2,6 @@ package io.github.jamesp0f.greylist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.RealPostgres;

@@ -3,7 +3,6 @@ package io.github.jamesp0f.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.cli.JarRun;
 import io.github.jamesp0f.testing.CraftedSynBatch;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fObservations;
 import io.github.jamesp0f.testing.RawP0fQuery;
 import io.github.jamesp0f.testing.RealP0f;

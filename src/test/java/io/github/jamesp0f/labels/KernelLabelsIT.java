@@ -3,7 +3,6 @@ package io.github.jamesp0f.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.jamesp0f.cli.JarRun;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fObservations;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.VethPair;

@@ -2,7 +2,6 @@ package io.github.jamesp0f.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.jamesp0f.testing.CraftedSyn;
 import io.github.jamesp0f.testing.EdgeLab;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealPostgres;
 import io.github.jamesp0f.testing.Resources;

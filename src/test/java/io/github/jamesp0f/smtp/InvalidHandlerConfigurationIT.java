@@ -3,9 +3,9 @@ package io.github.jamesp0f.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.jamesp0f.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.XmlConfig;

@@ -2,7 +2,6 @@ package io.github.jamesp0f.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.Resources;

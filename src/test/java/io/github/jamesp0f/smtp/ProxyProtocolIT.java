@@ -2,7 +2,6 @@ package io.github.jamesp0f.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealDns;

@@ -2,7 +2,6 @@ package io.github.jamesp0f.client.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +15,7 @@ import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.testing.FakeP0fServer;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 
 /**

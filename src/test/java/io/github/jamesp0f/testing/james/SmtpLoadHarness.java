@@ -1,6 +1,5 @@
 package io.github.jamesp0f.testing.james;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +28,7 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealP0f;

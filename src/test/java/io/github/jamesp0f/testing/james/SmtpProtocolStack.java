@@ -1,6 +1,5 @@
 package io.github.jamesp0f.testing.james;
 
-import io.github.jamesp0f.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -11,6 +10,8 @@ import org.apache.james.protocols.netty.NettyServer;
 import org.apache.james.protocols.smtp.SMTPConfigurationImpl;
 import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
+
+import io.github.jamesp0f.testing.FreePorts;
 
 /**
  * James's own SMTP protocol stack (protocols-netty's NettyServer: the same core handler, pipeline
