@@ -22,7 +22,6 @@ import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.StaleSocket;
-import io.github.jamesp0f.testing.james.JamesTestServer;
 
 /** The packaged jar's tool against a real p0f sniffing loopback, run the way administrators run it. */
 class P0fToolIT {

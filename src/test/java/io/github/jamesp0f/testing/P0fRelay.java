@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 import io.github.jamesp0f.client.P0fEndpoint;
-import io.github.jamesp0f.testing.james.JamesTestServer;
 
 /**
  * p0f's API relayed over TCP the way contrib/ ships it, without systemd as PID 1:

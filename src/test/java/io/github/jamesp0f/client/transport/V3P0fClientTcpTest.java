@@ -16,7 +16,6 @@ import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.testing.FakeP0fServer;
 import io.github.jamesp0f.testing.FreePorts;
-import io.github.jamesp0f.testing.james.JamesTestServer;
 
 /**
  * Every test of {@link V3P0fClientTest} again with p0f's API over TCP (a fake on a loopback port),
