@@ -1,15 +1,9 @@
 package io.github.jamesp0f.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Assumptions;
@@ -57,15 +51,15 @@ public final class VethPair implements AutoCloseable {
 
     private void setUp(int mtu) {
         String clientInterface = "lc" + serverInterface.substring(2);
-        run("ip", "netns", "add", client);
-        run("ip", "netns", "add", server);
-        run("ip", "link", "add", clientInterface, "netns", client, "type", "veth", "peer", "name", serverInterface,
-            "netns", server);
+        SystemCommand.run("ip", "netns", "add", client);
+        SystemCommand.run("ip", "netns", "add", server);
+        SystemCommand.run("ip", "link", "add", clientInterface, "netns", client, "type", "veth", "peer", "name",
+            serverInterface, "netns", server);
         for (String[] end : new String[][] {{client, clientInterface, "1"}, {server, serverInterface, "2"}}) {
-            run("ip", "-n", end[0], "link", "set", "lo", "up");
-            run("ip", "-n", end[0], "link", "set", end[1], "mtu", Integer.toString(mtu), "up");
-            run("ip", "-n", end[0], "addr", "add", "198.18.16." + end[2] + "/24", "dev", end[1]);
-            run("ip", "-n", end[0], "addr", "add", "2001:2:0:16::" + end[2] + "/64", "dev", end[1], "nodad");
+            SystemCommand.run("ip", "-n", end[0], "link", "set", "lo", "up");
+            SystemCommand.run("ip", "-n", end[0], "link", "set", end[1], "mtu", Integer.toString(mtu), "up");
+            SystemCommand.run("ip", "-n", end[0], "addr", "add", "198.18.16." + end[2] + "/24", "dev", end[1]);
+            SystemCommand.run("ip", "-n", end[0], "addr", "add", "2001:2:0:16::" + end[2] + "/64", "dev", end[1], "nodad");
         }
     }
 
@@ -91,7 +85,7 @@ public final class VethPair implements AutoCloseable {
      */
     public void connectFromClient(boolean ipv6, int port) {
         String family = ipv6 ? "AF_INET6" : "AF_INET";
-        run("ip", "netns", "exec", client, "python3", "-c",
+        SystemCommand.run("ip", "netns", "exec", client, "python3", "-c",
             "import socket\ns = socket.socket(socket." + family + ")\ns.settimeout(2)\n"
                 + "try:\n    s.connect(('" + serverAddress(ipv6).getHostAddress() + "', " + port + "))\n"
                 + "except OSError:\n    pass\n");
@@ -101,7 +95,7 @@ public final class VethPair implements AutoCloseable {
     public synchronized void close() {
         for (String namespace : new String[] {client, server}) {
             if (Files.exists(Paths.get("/run/netns", namespace))) {
-                run("ip", "netns", "del", namespace);
+                SystemCommand.run("ip", "netns", "del", namespace);
             }
         }
         if (Thread.currentThread() != shutdownHook) {
@@ -118,28 +112,6 @@ public final class VethPair implements AutoCloseable {
             return InetAddress.getByName(text);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(text, e);
-        }
-    }
-
-    private static void run(String... command) {
-        List<String> line = new ArrayList<>(List.of(command));
-        try {
-            Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", line) + " did not finish within 10 s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", line) + " failed (exit " + process.exitValue() + "): "
-                    + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", line), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + String.join(" ", line), e);
         }
     }
 
