@@ -169,7 +169,7 @@ def show_p0f_status(args):
     note("GET /p0f/status -> status %s" % status.get("status"))
     for client in status.get("clients", []):
         note("    %s: %s since %s, %d connection(s), %d cached" % (
-            client["socket"], client["state"], client["since"], client["openConnections"],
+            client["endpoint"], client["state"], client["since"], client["openConnections"],
             client["cacheSize"]))
 
 

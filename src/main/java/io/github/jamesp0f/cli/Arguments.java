@@ -81,9 +81,14 @@ final class Arguments {
     }
 
     String required(String name) throws UsageException {
+        return required(name, null);
+    }
+
+    /** @param alternatives how the error goes on after "needs --NAME", when the option is missing */
+    String required(String name, String alternatives) throws UsageException {
         String value = values.get(name);
         if (value == null) {
-            throw new UsageException(command + " needs --" + name);
+            throw new UsageException(command + " needs --" + name + (alternatives == null ? "" : " " + alternatives));
         }
         if (value.isEmpty()) {
             throw new UsageException("--" + name + " must not be empty");

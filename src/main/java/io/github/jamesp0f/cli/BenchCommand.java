@@ -48,8 +48,8 @@ final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "bench --socket PATH --address ADDRESS --lookups N [--concurrency C] [--warmup W]\n"
-            + "      [--connections K] [--version 2|3] [--local-address IP:PORT] [--timeout DURATION]\n"
+        return "bench (--socket PATH | --p0f-address IP:PORT) --address ADDRESS --lookups N [--concurrency C]\n"
+            + "      [--warmup W] [--connections K] [--version 2|3] [--local-address IP:PORT] [--timeout DURATION]\n"
             + "    C callers (default 1) each run lookups of ADDRESS one after another until N are done,\n"
             + "    after W warm-up lookups (default " + DEFAULT_WARMUP + "), over at most K connections (default "
             + P0fClientConfig.DEFAULT_CONNECTIONS + ").\n"
@@ -60,7 +60,7 @@ final class BenchCommand implements Command {
 
     @Override
     public Set<String> valueOptions() {
-        return Set.of(ClientOptions.SOCKET, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS,
+        return Set.of(ClientOptions.SOCKET, ClientOptions.P0F_ADDRESS, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS,
             "address", "lookups", "concurrency", "warmup", ClientOptions.CONNECTIONS);
     }
 
@@ -88,14 +88,14 @@ final class BenchCommand implements Command {
         LookupRequest request = LookupRequest.of("--address", arguments.required("address"),
             arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), config.version());
 
-        UnixSockets.load();
+        UnixSockets.loadFor(config.endpoint());
         try (P0fClient client = P0fClientFactory.create(config)) {
             P0fLookup probe = request.run(client, config);
             if (probe.status() == P0fLookup.Status.FAILED) {
                 throw new P0fUnavailableException(probe.failure().get().message());
             }
             out.println(String.format(Locale.ROOT, "bench: p0f %s at %s, %s (%s), %d lookups after %d warm-up, "
-                    + "%d %s, at most %d connections, cache off", config.version(), config.socketPath(), request,
+                    + "%d %s, at most %d connections, cache off", config.version(), config.endpoint(), request,
                 probe.status() == P0fLookup.Status.MATCH ? "known to p0f" : "no match", lookups, warmup, concurrency,
                 async ? "callback chains" : "waiting callers", connections));
             new Run(client, request, config, warmup, concurrency, false).execute(async);

@@ -11,7 +11,7 @@ import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.fingerprint.P0fVersion;
 import io.github.jamesp0f.client.transport.P0fClientFactory;
 
-/** {@code check}: does p0f answer at this socket, and if not, why not, in plain words. */
+/** {@code check}: does p0f answer at this endpoint, and if not, why not, in plain words. */
 final class CheckCommand implements Command {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2000);
@@ -23,10 +23,11 @@ final class CheckCommand implements Command {
 
     @Override
     public String usage() {
-        return "check --socket PATH [--version 2|3] [--timeout DURATION]\n"
-            + "    Says whether p0f answers at PATH, or why not: no such file, connection refused (a stale\n"
-            + "    socket), permission denied, not a p0f socket, no answer (p0f stalled or its API slots\n"
-            + "    full). --timeout such as 500ms or 2s; a bare number is milliseconds (default " + DEFAULT_TIMEOUT.toMillis() + "ms).";
+        return "check (--socket PATH | --p0f-address IP:PORT) [--version 2|3] [--timeout DURATION]\n"
+            + "    Says whether p0f answers at PATH (or at IP:PORT, a TCP relay to p0f's socket), or why not:\n"
+            + "    no such file, connection refused (a stale socket; nothing listening at IP:PORT), permission\n"
+            + "    denied, unreachable, not a p0f socket, no answer (p0f stalled or its API slots full).\n"
+            + "    --timeout such as 500ms or 2s; a bare number is milliseconds (default " + DEFAULT_TIMEOUT.toMillis() + "ms).";
     }
 
     @Override
@@ -40,8 +41,9 @@ final class CheckCommand implements Command {
         arguments.requireOperands();
         P0fClientConfig config = ClientOptions.build(ClientOptions.read(arguments, DEFAULT_TIMEOUT)
             .connections(1).cacheTtl(Duration.ZERO).noMatchRetryDelay(Duration.ZERO));
-        SocketDirectoryNote.of(config.socketPath()).ifPresent(note -> err.println(P0fTool.NAME + ": " + note));
-        UnixSockets.load();
+        config.endpoint().socketPath().flatMap(SocketDirectoryNote::of)
+            .ifPresent(note -> err.println(P0fTool.NAME + ": " + note));
+        UnixSockets.loadFor(config.endpoint());
         P0fLookup lookup;
         double millis;
         try (P0fClient client = P0fClientFactory.create(config)) {
@@ -53,7 +55,7 @@ final class CheckCommand implements Command {
             throw new P0fUnavailableException(lookup.failure().get().message());
         }
         // Any well-formed answer, match or not, shows a working p0f.
-        out.println(String.format(Locale.ROOT, "p0f answers at %s (p0f %s API, %.1f ms)", config.socketPath(),
+        out.println(String.format(Locale.ROOT, "p0f answers at %s (p0f %s API, %.1f ms)", config.endpoint(),
             config.version(), millis));
         return ExitCode.OK;
     }

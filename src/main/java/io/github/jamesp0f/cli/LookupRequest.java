@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.jamesp0f.client.AddressAndPort;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fLookup;
@@ -19,11 +20,11 @@ final class LookupRequest {
 
     static final String LOCAL_ADDRESS = "local-address";
 
-    private final Endpoint remote;
-    private final Endpoint local;
+    private final AddressAndPort remote;
+    private final AddressAndPort local;
     private final P0fVersion version;
 
-    private LookupRequest(Endpoint remote, Endpoint local, P0fVersion version) {
+    private LookupRequest(AddressAndPort remote, AddressAndPort local, P0fVersion version) {
         this.remote = remote;
         this.local = local;
         this.version = version;
@@ -35,8 +36,8 @@ final class LookupRequest {
      */
     static LookupRequest of(String what, String remoteText, String localText, P0fVersion version)
         throws UsageException {
-        Endpoint remote = Endpoint.parse(what, remoteText);
-        Endpoint local = localText == null ? null : Endpoint.parse("--" + LOCAL_ADDRESS, localText);
+        AddressAndPort remote = address(what, remoteText);
+        AddressAndPort local = localText == null ? null : address("--" + LOCAL_ADDRESS, localText);
         if (version == P0fVersion.V3) {
             if (local != null) {
                 throw new UsageException("--" + LOCAL_ADDRESS + " is for --version 2 only: p0f v3 looks hosts up by "
@@ -49,6 +50,15 @@ final class LookupRequest {
                 + "side) and --" + LOCAL_ADDRESS + " IP:PORT (this server's side, as the client saw it)");
         }
         return new LookupRequest(remote, local, version);
+    }
+
+    /** @param what names the argument in the error, e.g. "ADDRESS" or "--local-address" */
+    private static AddressAndPort address(String what, String text) throws UsageException {
+        try {
+            return AddressAndPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(what + " " + e.getMessage());
+        }
     }
 
     /** Starts the lookup; never throws. */
@@ -84,7 +94,7 @@ final class LookupRequest {
         return config.timeout().plus(config.noMatchRetryDelay()).multipliedBy(3).plusSeconds(2);
     }
 
-    Endpoint remote() {
+    AddressAndPort remote() {
         return remote;
     }
 

@@ -21,8 +21,10 @@ final class QueryCommand implements Command {
 
     @Override
     public String usage() {
-        return "query --socket PATH ADDRESS [--json] [--version 2|3] [--local-address IP:PORT] [--timeout DURATION]\n"
-            + "    What p0f knows about ADDRESS (an IP address; IP:PORT with --version 2).\n"
+        return "query (--socket PATH | --p0f-address IP:PORT) ADDRESS [--json] [--version 2|3]\n"
+            + "      [--local-address IP:PORT] [--timeout DURATION]\n"
+            + "    What p0f knows about ADDRESS (an IP address; IP:PORT with --version 2), asked at p0f's\n"
+            + "    unix socket PATH or at IP:PORT, a TCP relay to that socket (p0f 3 only).\n"
             + "    --json prints one JSON object keyed by p0f's v3 field names (null when unknown).\n"
             + "    --version 2 asks a p0f 2 (-Q socket) about the connection ADDRESS -> --local-address.\n"
             + "    --timeout: the longest to wait for p0f, such as 500ms or 2s; a bare number is milliseconds\n"
@@ -31,7 +33,7 @@ final class QueryCommand implements Command {
 
     @Override
     public Set<String> valueOptions() {
-        return Set.of(ClientOptions.SOCKET, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS);
+        return Set.of(ClientOptions.SOCKET, ClientOptions.P0F_ADDRESS, ClientOptions.VERSION, ClientOptions.TIMEOUT, LookupRequest.LOCAL_ADDRESS);
     }
 
     @Override
@@ -48,7 +50,7 @@ final class QueryCommand implements Command {
             .connections(1).cacheTtl(Duration.ZERO));
         LookupRequest request = LookupRequest.of("ADDRESS", arguments.operands().get(0),
             arguments.value(LookupRequest.LOCAL_ADDRESS).orElse(null), config.version());
-        UnixSockets.load();
+        UnixSockets.loadFor(config.endpoint());
         P0fLookup lookup;
         try (P0fClient client = P0fClientFactory.create(config)) {
             lookup = request.run(client, config);

@@ -6,6 +6,8 @@ import java.nio.channels.Selector;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
+import io.github.jamesp0f.client.P0fEndpoint;
+
 /**
  * Loads junixsocket's native library and socket classes before any lookup starts its clock: in a
  * fresh JVM on a busy machine that takes up to a second, which a tool checking p0f must not blame
@@ -16,7 +18,14 @@ final class UnixSockets {
     private UnixSockets() {
     }
 
-    static void load() throws P0fUnavailableException {
+    /** For a unix endpoint; a TCP one needs only the JDK's own sockets, which the client warms up. */
+    static void loadFor(P0fEndpoint endpoint) throws P0fUnavailableException {
+        if (endpoint.socketPath().isPresent()) {
+            load();
+        }
+    }
+
+    private static void load() throws P0fUnavailableException {
         boolean supported;
         try {
             supported = AFUNIXSocket.isSupported();

@@ -18,7 +18,7 @@ public final class P0fClientConfig {
 
     /** The settings, by the names administrators write. */
     public enum Setting {
-        SOCKET_PATH("socketPath"), VERSION("version"), LOCAL_ADDRESS("localAddress"), TIMEOUT("timeout"),
+        SOCKET_PATH("socketPath"), P0F_ADDRESS("p0fAddress"), VERSION("version"), LOCAL_ADDRESS("localAddress"), TIMEOUT("timeout"),
         CONNECTIONS("connections"), CACHE_TTL("cacheTtl"), CACHE_SIZE("cacheSize"),
         NO_MATCH_RETRY_DELAY("noMatchRetryDelay"), RETRY_WINDOW("retryWindow");
 
@@ -69,7 +69,7 @@ public final class P0fClientConfig {
     /** Longer is a mistake, and would overflow the nanosecond clocks the client counts in. */
     private static final Duration LONGEST = Duration.ofDays(365);
 
-    private final Path socketPath;
+    private final P0fEndpoint endpoint;
     private final P0fVersion version;
     private final InetAddress localAddress;
     private final Duration timeout;
@@ -80,7 +80,7 @@ public final class P0fClientConfig {
     private final Duration retryWindow;
 
     private P0fClientConfig(Builder b) {
-        this.socketPath = b.socketPath;
+        this.endpoint = b.endpoint;
         this.version = b.version;
         this.localAddress = b.localAddress;
         this.timeout = b.timeout;
@@ -91,12 +91,18 @@ public final class P0fClientConfig {
         this.retryWindow = b.retryWindow;
     }
 
-    public static Builder builder(Path socketPath) {
-        return new Builder(socketPath);
+    /** Where p0f's API is: its unix socket, or a TCP address that relays to it. */
+    public static Builder builder(P0fEndpoint endpoint) {
+        return new Builder(endpoint);
     }
 
-    public Path socketPath() {
-        return socketPath;
+    /** p0f's unix socket: the same as {@code builder(P0fEndpoint.unix(socketPath))}. */
+    public static Builder builder(Path socketPath) {
+        return new Builder(P0fEndpoint.unix(socketPath));
+    }
+
+    public P0fEndpoint endpoint() {
+        return endpoint;
     }
 
     public P0fVersion version() {
@@ -137,8 +143,18 @@ public final class P0fClientConfig {
         return retryWindow;
     }
 
+    /**
+     * The same settings for p0f at another endpoint (an edge's p0f behind a load balancer).
+     * @throws InvalidSettingException as {@link Builder#build()} does (p0f 2 over TCP)
+     */
+    public P0fClientConfig withEndpoint(P0fEndpoint other) {
+        return new Builder(other).version(version).localAddress(localAddress).timeout(timeout)
+            .connections(connections).cacheTtl(cacheTtl).cacheSize(cacheSize).noMatchRetryDelay(noMatchRetryDelay)
+            .retryWindow(retryWindow).build();
+    }
+
     public Builder toBuilder() {
-        return new Builder(socketPath).version(version).localAddress(localAddress).timeout(timeout)
+        return new Builder(endpoint).version(version).localAddress(localAddress).timeout(timeout)
             .connections(connections).cacheTtl(cacheTtl).cacheSize(cacheSize).noMatchRetryDelay(noMatchRetryDelay)
             .retryWindow(retryWindow);
     }
@@ -149,7 +165,7 @@ public final class P0fClientConfig {
             return false;
         }
         P0fClientConfig other = (P0fClientConfig) o;
-        return socketPath.equals(other.socketPath) && version == other.version
+        return endpoint.equals(other.endpoint) && version == other.version
             && Objects.equals(localAddress, other.localAddress) && timeout.equals(other.timeout)
             && connections == other.connections && cacheTtl.equals(other.cacheTtl) && cacheSize == other.cacheSize
             && noMatchRetryDelay.equals(other.noMatchRetryDelay) && retryWindow.equals(other.retryWindow);
@@ -157,20 +173,20 @@ public final class P0fClientConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(socketPath, version, localAddress, timeout, connections, cacheTtl, cacheSize,
+        return Objects.hash(endpoint, version, localAddress, timeout, connections, cacheTtl, cacheSize,
             noMatchRetryDelay, retryWindow);
     }
 
     @Override
     public String toString() {
-        return "p0f " + version + " at " + socketPath + " (timeout " + timeout.toMillis() + "ms, connections "
+        return "p0f " + version + " at " + endpoint + " (timeout " + timeout.toMillis() + "ms, connections "
             + connections + ", cacheTtl " + cacheTtl.toMillis() + "ms, cacheSize " + cacheSize
             + ", noMatchRetryDelay " + noMatchRetryDelay.toMillis() + "ms, retryWindow " + retryWindow.toMillis() + "ms"
             + (localAddress == null ? "" : ", localAddress " + localAddress.getHostAddress()) + ")";
     }
 
     public static final class Builder {
-        private final Path socketPath;
+        private final P0fEndpoint endpoint;
         private P0fVersion version = DEFAULT_VERSION;
         private InetAddress localAddress;
         private Duration timeout = DEFAULT_TIMEOUT;
@@ -180,8 +196,8 @@ public final class P0fClientConfig {
         private Duration noMatchRetryDelay = DEFAULT_NO_MATCH_RETRY_DELAY;
         private Duration retryWindow = DEFAULT_RETRY_WINDOW;
 
-        private Builder(Path socketPath) {
-            this.socketPath = Objects.requireNonNull(socketPath, "socketPath");
+        private Builder(P0fEndpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         }
 
         public Builder version(P0fVersion version) {
@@ -227,11 +243,16 @@ public final class P0fClientConfig {
 
         /** @throws InvalidSettingException naming the setting that is out of range, and its value */
         public P0fClientConfig build() {
-            if (socketPath.toString().isEmpty()) {
+            if (endpoint.socketPath().map(path -> path.toString().isEmpty()).orElse(false)) {
                 throw new InvalidSettingException(Setting.SOCKET_PATH, "must not be empty");
             }
             if (version == null) {
                 throw new InvalidSettingException(Setting.VERSION, "must be set");
+            }
+            if (version == P0fVersion.V2 && endpoint.tcpAddress().isPresent()) {
+                throw new InvalidSettingException(Setting.P0F_ADDRESS, "is for p0f 3 only: p0f 2 serves its API "
+                    + "on a unix socket (p0f -Q PATH) one client at a time, and is asked about whole connections as "
+                    + "this host sees them; give socketPath with version 2");
             }
             if (localAddress != null && version != P0fVersion.V2) {
                 throw new InvalidSettingException(Setting.LOCAL_ADDRESS, "is only used by p0f v2 (p0f v3 looks hosts "

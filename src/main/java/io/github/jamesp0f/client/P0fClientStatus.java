@@ -2,7 +2,6 @@ package io.github.jamesp0f.client;
 
 import io.github.jamesp0f.fingerprint.P0fVersion;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -20,7 +19,7 @@ public final class P0fClientStatus {
         CLOSED
     }
 
-    private final Path socketPath;
+    private final P0fEndpoint endpoint;
     private final P0fVersion version;
     private final State state;
     private final Instant since;
@@ -29,9 +28,9 @@ public final class P0fClientStatus {
     private final int lookupsInFlight;
     private final int cacheSize;
 
-    public P0fClientStatus(Path socketPath, P0fVersion version, State state, Instant since, String lastError,
+    public P0fClientStatus(P0fEndpoint endpoint, P0fVersion version, State state, Instant since, String lastError,
                            int openConnections, int lookupsInFlight, int cacheSize) {
-        this.socketPath = socketPath;
+        this.endpoint = endpoint;
         this.version = version;
         this.state = state;
         this.since = since;
@@ -41,8 +40,8 @@ public final class P0fClientStatus {
         this.cacheSize = cacheSize;
     }
 
-    public Path socketPath() {
-        return socketPath;
+    public P0fEndpoint endpoint() {
+        return endpoint;
     }
 
     public P0fVersion version() {
@@ -76,7 +75,7 @@ public final class P0fClientStatus {
 
     @Override
     public String toString() {
-        return "p0f " + version + " at " + socketPath + ": " + state + " since " + since
+        return "p0f " + version + " at " + endpoint + ": " + state + " since " + since
             + (lastError == null ? "" : " (last error: " + lastError + ")")
             + ", connections " + openConnections + ", in flight " + lookupsInFlight + ", cached " + cacheSize;
     }

@@ -4,11 +4,11 @@ import static io.github.jamesp0f.client.P0fClientConfig.Setting.CACHE_TTL;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.CONNECTIONS;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.LOCAL_ADDRESS;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.NO_MATCH_RETRY_DELAY;
+import static io.github.jamesp0f.client.P0fClientConfig.Setting.P0F_ADDRESS;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.SOCKET_PATH;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.TIMEOUT;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.VERSION;
 
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Optional;
 
@@ -16,6 +16,7 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.fingerprint.P0fVersion;
 
 /**
@@ -23,7 +24,8 @@ import io.github.jamesp0f.fingerprint.P0fVersion;
  * which checks them; every error names its element.
  *
  * <pre>
- *   &lt;socketPath&gt;/run/p0f/p0f.sock&lt;/socketPath&gt;   required
+ *   &lt;socketPath&gt;/run/p0f/p0f.sock&lt;/socketPath&gt;   p0f's unix socket, or:
+ *   &lt;p0fAddress&gt;198.51.100.10:2999&lt;/p0fAddress&gt; a TCP address relaying to it (v3); one of the two
  *   &lt;version&gt;3&lt;/version&gt;                      3 (default) or 2
  *   &lt;localAddress&gt;192.0.2.25&lt;/localAddress&gt;    v2 only: this server's address as clients see it (NAT)
  *   &lt;timeout&gt;500ms&lt;/timeout&gt;                  longest wait for p0f, counted from connect
@@ -37,17 +39,35 @@ public final class P0fClientXml {
     private P0fClientXml() {
     }
 
-    public static P0fClientConfig read(Configuration config) throws ConfigurationException {
-        String socket = ConfigValues.text(config, SOCKET_PATH.key())
-            .orElseThrow(() -> new ConfigurationException("<" + SOCKET_PATH.key() + "> is required: the path of p0f's "
-                + "API socket (p0f -s PATH for v3, -Q PATH for v2), for example /run/p0f/p0f.sock"));
-        Path socketPath;
-        try {
-            socketPath = Paths.get(socket);
-        } catch (RuntimeException e) {
-            throw new ConfigurationException("<" + SOCKET_PATH.key() + "> is not a valid path: '" + socket + "'", e);
+    /** Where p0f is: {@code <socketPath>} or {@code <p0fAddress>}, exactly one. */
+    private static P0fEndpoint endpoint(Configuration config) throws ConfigurationException {
+        Optional<String> socket = ConfigValues.text(config, SOCKET_PATH.key());
+        Optional<String> address = ConfigValues.text(config, P0F_ADDRESS.key());
+        if (socket.isPresent() && address.isPresent()) {
+            throw new ConfigurationException("<" + SOCKET_PATH.key() + "> and <" + P0F_ADDRESS.key() + "> are both "
+                + "set: give one, p0f's unix socket on this host (<" + SOCKET_PATH.key() + ">) or the TCP address "
+                + "that relays to it (<" + P0F_ADDRESS.key() + ">)");
         }
-        P0fClientConfig.Builder builder = P0fClientConfig.builder(socketPath);
+        if (address.isPresent()) {
+            try {
+                return P0fEndpoint.tcp(address.get());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("<" + P0F_ADDRESS.key() + "> " + e.getMessage(), e);
+            }
+        }
+        String path = socket.orElseThrow(() -> new ConfigurationException("<" + SOCKET_PATH.key() + "> or <"
+            + P0F_ADDRESS.key() + "> is required: the path of p0f's API socket (p0f -s PATH for v3, -Q PATH for v2), "
+            + "for example /run/p0f/p0f.sock, or the IP address and port that relay to it, for example "
+            + "198.51.100.10:2999"));
+        try {
+            return P0fEndpoint.unix(Paths.get(path));
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("<" + SOCKET_PATH.key() + "> is not a valid path: '" + path + "'", e);
+        }
+    }
+
+    public static P0fClientConfig read(Configuration config) throws ConfigurationException {
+        P0fClientConfig.Builder builder = P0fClientConfig.builder(endpoint(config));
         Optional<String> version = ConfigValues.text(config, VERSION.key());
         if (version.isPresent()) {
             try {

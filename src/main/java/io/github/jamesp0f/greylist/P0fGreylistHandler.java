@@ -40,7 +40,7 @@ import io.github.jamesp0f.dns.ForwardConfirmedDns;
 import io.github.jamesp0f.dns.ReverseName;
 import io.github.jamesp0f.dns.ReverseNameCache;
 import io.github.jamesp0f.metrics.P0fMetrics;
-import io.github.jamesp0f.smtp.InputPause;
+import io.github.jamesp0f.smtp.CommandHold;
 import io.github.jamesp0f.smtp.NoResponse;
 import io.github.jamesp0f.smtp.P0fHandlerConfig.FileResolver;
 import io.github.jamesp0f.smtp.SessionFingerprint;
@@ -60,7 +60,7 @@ import io.github.jamesp0f.smtp.SessionFingerprint;
  * <p>Each client is screened once, when p0f has answered its connect-time lookup: the OS
  * conditions, and for a client they select (and only then) the forward-confirmed host name for
  * the exemptions. The session's input stays paused until that is done or the DNS times out
- * ({@link InputPause}: no thread waits), so that RCPT reads the answer at once and the hooks that
+ * ({@link CommandHold}: no thread waits), so that RCPT reads the answer at once and the hooks that
  * run for every command (HELO, MAIL) cost nothing here. The reverse DNS goes to dnsjava's
  * default resolver, which James's DNS service sets to the servers of its dnsservice.xml
  * ({@code setAsDNSJavaDefault}, true by default). A DNS failure or timeout means "not exempt".
@@ -151,28 +151,29 @@ public class P0fGreylistHandler implements ConnectHandler<SMTPSession>, RcptHook
     /**
      * Screens the client as soon as p0f has answered: the OS conditions, then, for a selected
      * client only, the FCrDNS lookup when exemptions or {@code keyBy hostname} need it. Returns at
-     * once (on James's I/O thread); the session's input stays paused until the screening is done.
+     * once (on James's thread); the client's commands are held until the screening is done.
      */
     @Override
     public Response onConnect(SMTPSession session) {
-        if (session.isRelayingAllowed()) {
-            return NoResponse.INSTANCE;
-        }
-        Optional<CompletableFuture<P0fLookup>> p0f = SessionFingerprint.started(session);
+        Optional<CompletableFuture<?>> p0f = SessionFingerprint.settled(session);
         if (p0f.isEmpty()) {
             // In neverLookUp (never greylisted), or this handler is declared before P0fConnectHandler.
             return NoResponse.INSTANCE;
         }
         CompletableFuture<Screening> screening = p0f.get().isDone()
             ? screen(session, SessionFingerprint.lookup(session))
-            : p0f.get().thenCompose(lookup -> screen(session, Optional.of(lookup)));
+            : p0f.get().thenCompose(settled -> screen(session, SessionFingerprint.lookup(session)));
         SessionScreening.attach(session, screening);
-        InputPause.until(session, screening);
+        CommandHold.until(session, screening);
         return NoResponse.INSTANCE;
     }
 
+    /**
+     * Once the lookup is settled: behind the PROXY protocol, only then does the session know the
+     * client's address, and so whether it may relay.
+     */
     private CompletableFuture<Screening> screen(SMTPSession session, Optional<P0fLookup> lookup) {
-        if (!config.criteria().selects(lookup)) {
+        if (session.isRelayingAllowed() || !config.criteria().selects(lookup)) {
             return Screening.NOT_SELECTED_NOW;
         }
         if (!config.needsReverseDns()) {

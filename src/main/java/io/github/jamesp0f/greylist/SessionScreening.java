@@ -9,8 +9,8 @@ import org.apache.james.protocols.smtp.SMTPSession;
 
 /**
  * The client's {@link Screening}, started when it connected and kept for the whole connection.
- * Read at RCPT without waiting: the session's input stays paused until it completes
- * ({@link io.github.jamesp0f.smtp.InputPause}).
+ * Read at RCPT without waiting: the client's commands are held until it completes
+ * ({@link io.github.jamesp0f.smtp.CommandHold}).
  */
 final class SessionScreening {
 

@@ -41,6 +41,7 @@ public class P0fMetrics {
     private final Metric greylistExemptedClient;
     private final Metric greylistDnsFailures;
     private final Metric unavailable;
+    private final Metric proxyUnlisted;
 
     @Inject
     public P0fMetrics(MetricFactory metricFactory) {
@@ -59,6 +60,7 @@ public class P0fMetrics {
         this.greylistExemptedClient = metricFactory.generate(PREFIX + "greylist_exempted_auto_whitelist");
         this.greylistDnsFailures = metricFactory.generate(PREFIX + "greylist_dns_failures");
         this.unavailable = metricFactory.generate(PREFIX + "unavailable");
+        this.proxyUnlisted = metricFactory.generate(PREFIX + "proxy_unlisted");
     }
 
     /** For example {@code p0f_failures_timeout}. */
@@ -138,5 +140,10 @@ public class P0fMetrics {
     /** A reverse DNS lookup for greylisting that failed or timed out (the client was not exempted). */
     public void greylistDnsFailure() {
         greylistDnsFailures.increment();
+    }
+
+    /** A connection through a proxy that no edge lists: not looked up. */
+    public void proxyUnlisted() {
+        proxyUnlisted.increment();
     }
 }

@@ -66,13 +66,31 @@ public final class Networks {
         return text;
     }
 
-    private static final class Network {
+    /** One CIDR network, IPv4 or IPv6 (an IPv4-mapped address counts as IPv4). */
+    static final class Network {
         private final byte[] prefix;
         private final int bits;
+        private final String text;
 
-        private Network(byte[] prefix, int bits) {
+        private Network(byte[] prefix, int bits, String text) {
             this.prefix = prefix;
             this.bits = bits;
+            this.text = text;
+        }
+
+        boolean contains(InetAddress address) {
+            return contains(Ipv4Mapped.unmapped(address).getAddress());
+        }
+
+        /** True when some address is in both: one network contains the other's first address. */
+        boolean overlaps(Network other) {
+            return prefix.length == other.prefix.length
+                && (bits <= other.bits ? contains(other.prefix) : other.contains(prefix));
+        }
+
+        @Override
+        public String toString() {
+            return text;
         }
 
         static Network parse(String element, String entry) throws ConfigurationException {
@@ -93,7 +111,7 @@ public final class Networks {
                 }
             }
             byte[] prefix = Ipv4Mapped.unmapped(parsed).getAddress();
-            return new Network(prefix, Math.min(bits, prefix.length * 8));
+            return new Network(prefix, Math.min(bits, prefix.length * 8), entry);
         }
 
         boolean contains(byte[] address) {

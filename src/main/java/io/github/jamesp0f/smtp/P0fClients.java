@@ -136,9 +136,9 @@ public class P0fClients {
         public void stateChanged(P0fClientStatus.State from, P0fClientStatus.State to, String reason) {
             if (to == P0fClientStatus.State.BACKING_OFF) {
                 LOGGER.warn("p0f at {} unavailable ({} -> {}): {}; mail flows without fingerprints until it answers again",
-                    config.socketPath(), from, to, reason);
+                    config.endpoint(), from, to, reason);
             } else {
-                LOGGER.info("p0f at {}: {} -> {} ({})", config.socketPath(), from, to, reason);
+                LOGGER.info("p0f at {}: {} -> {} ({})", config.endpoint(), from, to, reason);
             }
             metricsListener.stateChanged(from, to, reason);
         }

@@ -3,6 +3,7 @@ package io.github.jamesp0f.smtp;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.inject.Inject;
 
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jamesp0f.attributes.P0fAttributes;
 import io.github.jamesp0f.fingerprint.Fingerprint;
+import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.metrics.P0fMetrics;
@@ -33,8 +35,10 @@ import io.github.jamesp0f.metrics.P0fMetrics;
 /**
  * Fingerprints every SMTP client with p0f. Declared in smtpserver.xml's handlerchain:
  * <ul>
- * <li>on connect, starts the lookup and returns at once (on Netty's I/O thread, writing nothing); the
- * client's commands are read once the lookup is done ({@link InputPause}), so no hook ever waits;</li>
+ * <li>on connect, starts the lookup and returns at once (on James's thread, writing nothing); the
+ * client's commands reach the hooks once the lookup is done ({@link CommandHold}), so no hook ever
+ * waits. On a server that requires the PROXY header, the lookup is for the client the header
+ * names, and starts when James has read it;</li>
  * <li>at MAIL FROM, refuses clients whose OS is blocked with 554 5.7.1, unless they may relay
  * (authenticated, or from authorizedAddresses);</li>
  * <li>for every mail, copies the fingerprint onto the Mail as {@link P0fAttributes}.</li>
@@ -51,6 +55,9 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     private final FileSystem fileSystem;
     private volatile P0fHandlerConfig config;
     private volatile P0fClients.Lease lease;
+    private volatile EdgeClients edges;
+    /** Edges on a server that reads no PROXY header are said once, at its first connection. */
+    private final AtomicBoolean edgesUnusedWarned = new AtomicBoolean();
 
     @Inject
     public P0fConnectHandler(P0fClients clients, P0fMetrics metrics, FileSystem fileSystem) {
@@ -64,6 +71,7 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         P0fHandlerConfig parsed = P0fHandlerConfig.parse(configuration, name -> fileSystem.getFile(name));
         this.config = parsed;
         this.lease = clients.acquire(parsed.clientConfig());
+        this.edges = new EdgeClients(parsed.edges(), clients, metrics);
         LOGGER.info("p0f handler ready: {}", parsed);
     }
 
@@ -74,27 +82,73 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         if (held != null) {
             held.close();
         }
+        EdgeClients edgesHeld = edges;
+        if (edgesHeld != null) {
+            edgesHeld.close();
+        }
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
+        if (CommandHold.proxyRequired(session)) {
+            lookUpAfterProxyHeader(session);
+            return NoResponse.INSTANCE;
+        }
+        if (!edges.isEmpty() && edgesUnusedWarned.compareAndSet(false, true)) {
+            LOGGER.warn("p0f handler: <edges> are set but this SMTP server does not require the PROXY header"
+                + " (<proxyRequired>): they are unused, and clients are looked up at {}", config.clientConfig().endpoint());
+        }
         InetSocketAddress remote = session.getRemoteAddress();
         if (config.neverLookUp().contains(remote.getAddress())) {
             return NoResponse.INSTANCE;
         }
-        CompletableFuture<P0fLookup> lookup;
+        CompletableFuture<P0fLookup> lookup = lookUp(lease.client(), remote, session);
+        CommandHold.until(session, SessionFingerprint.attach(session, lookup));
+        return NoResponse.INSTANCE;
+    }
+
+    /**
+     * At connect James has not read the PROXY header yet, and the session's address is the proxy's:
+     * it picks the edge's p0f, if edges are configured. The lookup starts once James has handled the
+     * header, for the client it names, and the client's commands are held until then.
+     */
+    private void lookUpAfterProxyHeader(SMTPSession session) {
+        P0fClient client = lease.client();
+        if (!edges.isEmpty()) {
+            Optional<P0fClient> edge = edges.forProxy(session.getRemoteAddress().getAddress());
+            if (edge.isEmpty()) {
+                return;
+            }
+            client = edge.get();
+        }
+        P0fClient chosen = client;
+        SessionFingerprint.SessionLookup pending = SessionFingerprint.pending(session);
+        boolean held = CommandHold.afterProxyHeader(session, () -> {
+            Optional<InetSocketAddress> proxied = ProxiedClient.of(session);
+            if (proxied.isEmpty() || config.neverLookUp().contains(proxied.get().getAddress())) {
+                pending.notLookedUp();
+                return;
+            }
+            CompletableFuture<P0fLookup> lookup = lookUp(chosen, proxied.get(), session);
+            pending.lookedUp(lookup);
+            CommandHold.until(session, pending.settled());
+        });
+        if (!held) {
+            // Without the hold the hooks could read the proxy's fingerprint, or none: better none.
+            pending.notLookedUp();
+        }
+    }
+
+    private CompletableFuture<P0fLookup> lookUp(P0fClient p0f, InetSocketAddress client, SMTPSession session) {
         try {
-            lookup = metrics.timed(lease.client().lookup(remote, session.getLocalAddress()));
+            return metrics.timed(p0f.lookup(client, session.getLocalAddress()));
         } catch (RuntimeException e) {
             // The client never throws by contract; the connection must not pay if one does. A
             // future that completes exceptionally needs no stage here: SessionFingerprint reads
-            // it as a failure, and InputPause resumes on any completion.
-            lookup = CompletableFuture.completedFuture(
+            // it as a failure, and CommandHold lets go on any completion.
+            return CompletableFuture.completedFuture(
                 P0fLookup.failed(P0fFailure.Kind.IO_ERROR, "p0f lookup failed: " + e));
         }
-        SessionFingerprint.attach(session, lookup);
-        InputPause.until(session, lookup);
-        return NoResponse.INSTANCE;
     }
 
     @Override
@@ -131,7 +185,8 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     public HookResult onMessage(SMTPSession session, Mail mail) {
         Optional<P0fLookup> lookup = SessionFingerprint.lookup(session);
         if (lookup.isEmpty()) {
-            LOGGER.debug("Mail {} gets no p0f attributes: client {} is in neverLookUp", mail.getName(),
+            LOGGER.debug("Mail {} gets no p0f attributes: client {} was not looked up (neverLookUp, or no"
+                + " client address in the PROXY header)", mail.getName(),
                 session.getRemoteAddress().getAddress().getHostAddress());
         } else if (lookup.get().fingerprint().isPresent()) {
             P0fAttributes.attach(mail, lookup.get().fingerprint().get());

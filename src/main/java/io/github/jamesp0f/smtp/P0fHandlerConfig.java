@@ -38,11 +38,13 @@ public final class P0fHandlerConfig {
     private final P0fClientConfig clientConfig;
     private final Networks neverLookUp;
     private final OsBlocklist blocklist;
+    private final Edges edges;
 
-    private P0fHandlerConfig(P0fClientConfig clientConfig, Networks neverLookUp, OsBlocklist blocklist) {
+    private P0fHandlerConfig(P0fClientConfig clientConfig, Networks neverLookUp, OsBlocklist blocklist, Edges edges) {
         this.clientConfig = clientConfig;
         this.neverLookUp = neverLookUp;
         this.blocklist = blocklist;
+        this.edges = edges;
     }
 
     public static P0fHandlerConfig parse(Configuration config, FileResolver files) throws ConfigurationException {
@@ -59,7 +61,7 @@ public final class P0fHandlerConfig {
             blocklist = blocklist.plus(OsBlocklist.parse("<" + BLOCKED_OPERATING_SYSTEMS_FILE + "> " + fileName.get(),
                 readFile(fileName.get(), files)));
         }
-        return new P0fHandlerConfig(clientConfig, neverLookUp, blocklist);
+        return new P0fHandlerConfig(clientConfig, neverLookUp, blocklist, Edges.parse(config, clientConfig));
     }
 
     private static String readFile(String name, FileResolver files) throws ConfigurationException {
@@ -85,8 +87,14 @@ public final class P0fHandlerConfig {
         return blocklist;
     }
 
+    /** Behind load balancers: which p0f saw the clients of each proxy. Empty: the handler's own p0f. */
+    public Edges edges() {
+        return edges;
+    }
+
     @Override
     public String toString() {
-        return clientConfig + ", neverLookUp [" + neverLookUp + "], " + blocklist.size() + " blocked OS entries";
+        return clientConfig + ", neverLookUp [" + neverLookUp + "], " + blocklist.size() + " blocked OS entries"
+            + (edges.isEmpty() ? "" : ", edges [" + edges + "]");
     }
 }

@@ -39,7 +39,7 @@ public final class P0fHealth {
 
     private static String describe(P0fClientStatus status) {
         String state = status.state() == P0fClientStatus.State.CLOSED ? "closed" : "unreachable";
-        return "p0f at " + status.socketPath() + " " + state + " since " + status.since()
+        return "p0f at " + status.endpoint() + " " + state + " since " + status.since()
             + status.lastError().map(error -> " (" + error + ")").orElse("");
     }
 

@@ -52,8 +52,9 @@ public final class P0fStatusView {
             this.status = status;
         }
 
-        public String getSocket() {
-            return status.socketPath().toString();
+        /** {@code unix:/run/p0f/p0f.sock} or {@code tcp:198.51.100.10:2999}. */
+        public String getEndpoint() {
+            return status.endpoint().toString();
         }
 
         public int getVersion() {

@@ -46,7 +46,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = check();
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).startsWith("p0f answers at " + fake.socketPath());
+        assertThat(run.out).startsWith("p0f answers at unix:" + fake.socketPath());
     }
 
     @Test
@@ -58,7 +58,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = ToolRun.of("check", "--socket", link.toString());
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).startsWith("p0f answers at " + link);
+        assertThat(run.out).startsWith("p0f answers at unix:" + link);
         assertThat(run.err).isEqualTo("james-p0f: note: " + dir + " is world-writable and not sticky; p0f's README "
             + "advises a directory such as /run/p0f that only p0f and the mail server's group can write"
             + System.lineSeparator());
@@ -71,7 +71,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = check();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: not a p0f socket: " + fake.socketPath());
+        assertThat(run.err).startsWith("james-p0f: not a p0f socket: unix:" + fake.socketPath());
         assertOneLine(run);
     }
 
@@ -82,7 +82,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = checkTimingOut();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
+        assertThat(run.err).startsWith("james-p0f: no answer from unix:" + fake.socketPath() + " within 300 ms");
     }
 
     @Test
@@ -92,7 +92,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = check();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: the connection to " + fake.socketPath() + " broke without an "
+        assertThat(run.err).startsWith("james-p0f: the connection to unix:" + fake.socketPath() + " broke without an "
             + "answer: not a p0f socket, or p0f died");
         assertOneLine(run);
     }
@@ -105,7 +105,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = checkTimingOut();
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 300 ms");
+        assertThat(run.err).startsWith("james-p0f: no answer from unix:" + fake.socketPath() + " within 300 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         assertOneLine(run);
     }
@@ -117,7 +117,7 @@ class P0fToolFakeP0fTest {
         ToolRun run = ToolRun.of("query", "--socket", fake.socketPath().toString(), "192.0.2.1", "--timeout", "250ms");
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.P0F_FAILED);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + fake.socketPath() + " within 250 ms");
+        assertThat(run.err).startsWith("james-p0f: no answer from unix:" + fake.socketPath() + " within 250 ms");
         fake.answeringNoMatch();
         assertThat(ToolRun.of("check", "--socket", fake.socketPath().toString(), "--timeout", "1s").exitCode).isZero();
     }

@@ -16,9 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
+import io.github.jamesp0f.testing.BlackHole;
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.StaleSocket;
+import io.github.jamesp0f.testing.james.JamesTestServer;
 
 /** The packaged jar's tool against a real p0f sniffing loopback, run the way administrators run it. */
 class P0fToolIT {
@@ -82,7 +85,7 @@ class P0fToolIT {
         JarRun run = JarRun.of("check", "--socket", P0F.socketPath().toString());
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).startsWith("p0f answers at " + P0F.socketPath() + " (p0f v3 API, ");
+        assertThat(run.out).startsWith("p0f answers at unix:" + P0F.socketPath() + " (p0f v3 API, ");
         assertThat(run.err).isEmpty();
     }
 
@@ -97,7 +100,7 @@ class P0fToolIT {
         }
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(3);
-        assertThat(run.err).startsWith("james-p0f: no answer from " + P0F.socketPath() + " within 300 ms: p0f is "
+        assertThat(run.err).startsWith("james-p0f: no answer from unix:" + P0F.socketPath() + " within 300 ms: p0f is "
             + "stalled or all its API slots are taken");
         assertThat(run.err.trim()).doesNotContain("\n");
         // The tool gave up on a query p0f had not accepted yet: p0f must survive answering it.
@@ -173,6 +176,65 @@ class P0fToolIT {
         assertThat(Integer.parseInt(answers.group(1)) + Integer.parseInt(answers.group(2))).isEqualTo(3000);
         String[] lines = run.out.split(System.lineSeparator());
         assertThat(lines[lines.length - 1]).matches("lookups/s: \\d+ p50_us: \\d+\\.\\d p99_us: \\d+\\.\\d");
+    }
+
+    @Test
+    void checkQueryAndBenchOverTcpThroughTheRelayThatContribShips() throws Exception {
+        CraftedSyn.sendAndAwait(P0F, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName("127.0.0.77"), 113);
+        try (P0fRelay relay = P0fRelay.to(P0F.socketPath())) {
+            String address = relay.listenAddress();
+
+            JarRun check = JarRun.of("check", "--p0f-address", address);
+            JarRun query = JarRun.of("query", "--p0f-address", address, "127.0.0.77");
+            JarRun bench = JarRun.of("bench", "--p0f-address", address, "--address", "127.0.0.77",
+                "--lookups", "2000", "--warmup", "500", "--concurrency", "4");
+
+            assertThat(check.exitCode).as(check.toString()).isZero();
+            assertThat(check.out).startsWith("p0f answers at tcp:" + address + " (p0f v3 API, ");
+            assertThat(query.exitCode).as(query.toString()).isZero();
+            assertThat(query.out).startsWith("127.0.0.77: Windows 7 or 8" + System.lineSeparator());
+            assertThat(bench.exitCode).as(bench.toString()).isZero();
+            assertThat(bench.out).contains("bench: p0f v3 at tcp:" + address + ", 127.0.0.77 (known to p0f)")
+                .contains("answers: 2000 match, 0 no match, 0 failed");
+            String[] lines = bench.out.split(System.lineSeparator());
+            assertThat(lines[lines.length - 1]).matches("lookups/s: \\d+ p50_us: \\d+\\.\\d p99_us: \\d+\\.\\d");
+            assertThat(check.err + query.err + bench.err).isEmpty();
+        }
+        assertThat(P0F.isAlive()).as("p0f alive; its log:\n" + P0F.log()).isTrue();
+    }
+
+    @Test
+    void checkOverTcpSaysWhatIsWrongWithTheAddress() throws Exception {
+        String nobody = "127.0.0.1:" + JamesTestServer.freePort();
+        JarRun refused = JarRun.of("check", "--p0f-address", nobody);
+        JarRun noP0fBehind;
+        try (P0fRelay relay = P0fRelay.to(dir.resolve("no-p0f.sock"))) {
+            noP0fBehind = JarRun.of("check", "--p0f-address", relay.listenAddress());
+        }
+
+        assertThat(refused.exitCode).as(refused.toString()).isEqualTo(3);
+        assertThat(refused.err).startsWith("james-p0f: connection refused at tcp:" + nobody + ": nothing listens there");
+        assertThat(noP0fBehind.exitCode).as(noP0fBehind.toString()).isEqualTo(3);
+        assertThat(noP0fBehind.err).contains("broke without an answer: the relay stopped, or could not reach p0f's "
+            + "socket on its host");
+    }
+
+    @Test
+    void checkOfABlackHoledAddressGivesUpWithinTheTimeout() throws Exception {
+        try (BlackHole hole = BlackHole.create()) {
+            String silent = hole.silentAddress().getHostAddress() + ":2999";
+            long start = System.nanoTime();
+            JarRun run = JarRun.of("check", "--p0f-address", silent, "--timeout", "300ms");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(3);
+            assertThat(run.err).isEqualTo("james-p0f: connect to tcp:" + silent + " timed out after 300 ms: no reply "
+                + "at all (the host is down, or a firewall drops the packets, such as a relay socket's IPAddressAllow= "
+                + "that leaves this host out)" + System.lineSeparator());
+            // A JVM's start and 300 ms; the kernel alone would give up on ARP after 3 s ("No route to
+            // host"), or after two minutes of SYN retries where a firewall drops them.
+            assertThat(tookMillis).isLessThan(15_000);
+        }
     }
 
     @Test

@@ -14,7 +14,7 @@ class P0fToolUsageTest {
         ToolRun run = ToolRun.of();
 
         assertThat(run.exitCode).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err).contains("query --socket PATH ADDRESS").contains("Exit codes:");
+        assertThat(run.err).contains("query (--socket PATH | --p0f-address IP:PORT) ADDRESS").contains("Exit codes:");
         assertThat(run.out).isEmpty();
     }
 
@@ -23,7 +23,8 @@ class P0fToolUsageTest {
         ToolRun run = ToolRun.of("help");
 
         assertThat(run.exitCode).isZero();
-        assertThat(run.out).contains("check --socket PATH").contains("bench --socket PATH --address ADDRESS");
+        assertThat(run.out).contains("check (--socket PATH | --p0f-address IP:PORT)")
+            .contains("bench (--socket PATH | --p0f-address IP:PORT) --address ADDRESS");
     }
 
     @Test
@@ -60,6 +61,14 @@ class P0fToolUsageTest {
         "bench --socket /run/p0f.sock --lookups 10 | bench needs --address",
         "bench --socket /run/p0f.sock --address 192.0.2.1 --lookups 10 --concurrency 0 | --concurrency must be between 1 and 1024, not 0",
         "bench --socket /run/p0f.sock --address 192.0.2.1 --lookups 10 --connections 11 | --connections must be between 1 and 10",
+        "query 192.0.2.1 | query needs --socket PATH (p0f's unix socket) or --p0f-address IP:PORT",
+        "query --socket /run/p0f.sock --p0f-address 127.0.0.1:2999 192.0.2.1 | give --socket or --p0f-address, not both",
+        "query --p0f-address p0f.example:2999 192.0.2.1 | --p0f-address \"p0f.example:2999\" is not an IP address",
+        "check --p0f-address 127.0.0.1 | --p0f-address \"127.0.0.1\" has no port",
+        "check --p0f-address [::1]:70000 | --p0f-address \"[::1]:70000\": the port must be a number from 1 to 65535",
+        "check --p0f-address= | --p0f-address must not be empty",
+        "check --p0f-address 127.0.0.1:2999 --version 2 | --p0f-address is for p0f 3 only",
+        "bench --p0f-address 127.0.0.1:2999 --address 192.0.2.1 | bench needs --lookups",
     })
     void wrongCommandLineIsOneLineNamingTheProblem(String commandLine, String expected) {
         ToolRun run = ToolRun.of(commandLine.trim().split(" +"));

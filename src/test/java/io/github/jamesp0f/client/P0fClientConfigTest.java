@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -36,6 +37,35 @@ class P0fClientConfigTest {
         assertRefused(P0fClientConfig.builder(Path.of("")), Setting.SOCKET_PATH, "socketPath must not be empty");
         assertRefused(P0fClientConfig.builder(SOCKET).localAddress(InetAddress.getByName("192.0.2.25")),
             Setting.LOCAL_ADDRESS, "localAddress is only used by p0f v2");
+    }
+
+    @Test
+    void aTcpEndpointIsAnIpLiteralAndAPortForP0f3() {
+        P0fEndpoint tcp = P0fEndpoint.tcp("198.51.100.10:2999");
+        assertThat(P0fClientConfig.builder(tcp).build().endpoint()).isEqualTo(tcp);
+        assertThat(P0fClientConfig.builder(tcp).build()).hasToString("p0f v3 at tcp:198.51.100.10:2999 (timeout 500ms, "
+            + "connections 2, cacheTtl 60000ms, cacheSize 10000, noMatchRetryDelay 25ms, retryWindow 5000ms)");
+        assertRefused(P0fClientConfig.builder(tcp).version(P0fVersion.V2), Setting.P0F_ADDRESS,
+            "p0fAddress is for p0f 3 only: p0f 2 serves its API on a unix socket");
+        assertThatThrownBy(() -> P0fEndpoint.tcp("localhost:2999")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("\"localhost:2999\" is not an IP address (host names are not looked up)");
+        assertThatThrownBy(() -> P0fEndpoint.tcp("198.51.100.10")).hasMessageStartingWith("\"198.51.100.10\" has no port");
+        assertThatThrownBy(() -> P0fEndpoint.tcp(InetSocketAddress.createUnresolved("p0f.example", 2999)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be an IP address and a port");
+    }
+
+    @Test
+    void endpointsAreValues() {
+        assertThat(P0fEndpoint.tcp("198.51.100.10:2999")).isEqualTo(P0fEndpoint.tcp(" 198.51.100.10:2999"))
+            .hasSameHashCodeAs(P0fEndpoint.tcp("198.51.100.10:2999"))
+            .isNotEqualTo(P0fEndpoint.tcp("198.51.100.10:3000"))
+            .isNotEqualTo(P0fEndpoint.unix(Path.of("198.51.100.10:2999")));
+        assertThat(P0fEndpoint.tcp("[2001:db8::10]:2999")).isEqualTo(P0fEndpoint.tcp("[2001:DB8:0::10]:2999"))
+            .hasToString("tcp:[2001:db8:0:0:0:0:0:10]:2999");
+        assertThat(P0fEndpoint.unix(SOCKET)).hasToString("unix:/run/p0f/p0f.sock");
+        assertThat(P0fClientConfig.builder(SOCKET).build())
+            .isEqualTo(P0fClientConfig.builder(P0fEndpoint.unix(Path.of("/run/p0f/p0f.sock"))).build())
+            .isNotEqualTo(P0fClientConfig.builder(P0fEndpoint.tcp("127.0.0.1:2999")).build());
     }
 
     @Test

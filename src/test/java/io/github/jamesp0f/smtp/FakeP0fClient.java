@@ -61,7 +61,7 @@ final class FakeP0fClient implements P0fClient {
 
     @Override
     public P0fClientStatus status() {
-        return new P0fClientStatus(config.socketPath(), config.version(),
+        return new P0fClientStatus(config.endpoint(), config.version(),
             closed ? P0fClientStatus.State.CLOSED : P0fClientStatus.State.IDLE, Instant.EPOCH, null, 0, 0, 0);
     }
 

@@ -54,6 +54,12 @@ class P0fConnectHandlerTest {
     }
 
     P0fConnectHandler handler(String... elements) throws Exception {
+        return handler(clients, metricFactory, elements);
+    }
+
+    /** A handler with p0f at /run/p0f/p0f.sock, a 200ms timeout, and {@code elements} (name, value, ...). */
+    static P0fConnectHandler handler(P0fClients clients, RecordingMetricFactory metricFactory, String... elements)
+        throws Exception {
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         config.addProperty("socketPath", "/run/p0f/p0f.sock");
         config.addProperty("timeout", "200ms");
@@ -104,6 +110,24 @@ class P0fConnectHandlerTest {
         pending.complete(LINUX);
         Mockito.verify(transport).setReadable(true);
         assertThat(SessionFingerprint.fingerprint(session)).contains(LINUX.fingerprint().get());
+    }
+
+    /** Without James's Netty channel (a James that moved it) the commands cannot be held: better no lookup than the proxy's. */
+    @Test
+    void aProxiedSessionWhoseCommandsCannotBeHeldIsNotLookedUp() throws Exception {
+        P0fConnectHandler handler = handler();
+        ProtocolTransport transport = Mockito.mock(ProtocolTransport.class);
+        Mockito.when(transport.isProxyRequired()).thenReturn(true);
+        Mockito.when(transport.getRemoteAddress()).thenReturn(new InetSocketAddress("198.51.100.10", 40000));
+        Mockito.when(transport.getLocalAddress()).thenReturn(new InetSocketAddress("192.0.2.1", 25));
+        SMTPSessionImpl session = new SMTPSessionImpl(transport, Mockito.mock(SMTPConfiguration.class));
+
+        handler.onConnect(session);
+
+        assertThat(client().asked()).isEmpty();
+        assertThat(SessionFingerprint.settled(session)).hasValueSatisfying(settled -> assertThat(settled).isDone());
+        assertThat(SessionFingerprint.lookup(session)).isEmpty();
+        Mockito.verify(transport, Mockito.never()).setReadable(false);
     }
 
     @Test

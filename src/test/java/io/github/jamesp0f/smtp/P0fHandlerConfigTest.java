@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.client.P0fClientConfig;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.fingerprint.P0fVersion;
 
 class P0fHandlerConfigTest {
@@ -63,7 +64,6 @@ class P0fHandlerConfigTest {
 
     @Test
     void eachMistakeNamesItsElement() {
-        assertFailsNaming("<socketPath> is required", "socketPath", "");
         assertFailsNaming("<version>", "version", "4");
         assertFailsNaming("<version>", "version", "three");
         assertFailsNaming("<timeout>", "timeout", "-5ms");
@@ -79,6 +79,28 @@ class P0fHandlerConfigTest {
             "blockedOperatingSystems", "Linux\n/Windows (XP/");
         assertFailsNaming("<blockedOperatingSystemsFile> cannot be read: /no/such/file",
             "blockedOperatingSystemsFile", "/no/such/file");
+    }
+
+    @Test
+    void p0fIsReachedAtAUnixSocketOrATcpAddress() throws Exception {
+        assertThat(parse().clientConfig().endpoint()).hasToString("unix:/run/p0f/p0f.sock");
+        assertThat(parse("socketPath", "", "p0fAddress", " 198.51.100.10:2999 ").clientConfig().endpoint())
+            .isEqualTo(P0fEndpoint.tcp("198.51.100.10:2999")).hasToString("tcp:198.51.100.10:2999");
+        assertThat(parse("socketPath", "", "p0fAddress", "[2001:db8::10]:2999").clientConfig().endpoint())
+            .hasToString("tcp:[2001:db8:0:0:0:0:0:10]:2999");
+    }
+
+    @Test
+    void exactlyOneEndpointElementAndOnlyIpLiterals() {
+        assertFailsNaming("<socketPath> or <p0fAddress> is required", "socketPath", "");
+        assertFailsNaming("<socketPath> and <p0fAddress> are both set", "p0fAddress", "198.51.100.10:2999");
+        assertThatThrownBy(() -> parse("socketPath", "", "p0fAddress", "p0f.example.net:2999"))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessage("<p0fAddress> \"p0f.example.net:2999\" is not an IP address (host names are not looked up)");
+        assertThatThrownBy(() -> parse("socketPath", "", "p0fAddress", "198.51.100.10"))
+            .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("<p0fAddress> \"198.51.100.10\" has no port");
+        assertThatThrownBy(() -> parse("socketPath", "", "p0fAddress", "198.51.100.10:2999", "version", "2"))
+            .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("<p0fAddress> is for p0f 3 only");
     }
 
     @Test

@@ -14,6 +14,7 @@ import javax.mail.MessagingException;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.Resources;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
@@ -30,8 +33,9 @@ import io.github.jamesp0f.testing.james.SmtpTestClient;
  * The sample configuration (conf-samples) in a real James with the packaged jar in
  * extensions-jars, a real p0f on loopback and real SMTP clients: Linux from 127.0.0.5 and ::1,
  * a crafted Windows 7 from 127.0.0.77, a crafted (blocked) Windows XP from 127.0.0.78, and crafted
- * SYNs of today's systems (Windows 10/11, Linux 4.19+, macOS/iOS) stamped as p0f logged them.
- * Attribute and header names are spelled out, as administrators write them.
+ * SYNs of today's systems (Windows 10/11, Linux 4.19+, macOS/iOS) stamped as p0f logged them; and
+ * a third server that asks the same p0f over TCP ({@code <p0fAddress>}) through the relay contrib/
+ * ships. Attribute and header names are spelled out, as administrators write them.
  */
 class P0fInJamesIT {
 
@@ -52,18 +56,27 @@ class P0fInJamesIT {
     static RealP0f p0f;
     static JamesTestServer james;
     static int submissionPort;
+    /** The server whose handler asks p0f over TCP, through {@link #relay}. */
+    static int overTcpPort;
+    /** Null where systemd-socket-activate is missing: the TCP test skips, the rest runs. */
+    static P0fRelay relay;
 
     @BeforeAll
     static void start() throws Exception {
         CraftedSyn.assumeAvailable();
         int port = JamesTestServer.freePort();
         submissionPort = JamesTestServer.freePort();
+        overTcpPort = JamesTestServer.freePort();
         p0f = RealP0f.builder().watchPort(port).observations().start();
+        relay = P0fRelay.isAvailable() ? P0fRelay.to(p0f.socketPath()) : null;
+        String relayAddress = relay != null ? relay.listenAddress() : "127.0.0.1:" + JamesTestServer.freePort();
         // 0.0.0.0 binds both stacks: the IPv6 test connects from ::1.
         james = JamesTestServer.builder()
             .smtpServer(SampleConfigs.smtpServers(
                 SampleConfigs.smtpServer("0.0.0.0", port, p0f.socketPath().toString()),
-                SampleConfigs.submissionServer(submissionPort, p0f.socketPath().toString())))
+                SampleConfigs.submissionServer(submissionPort, p0f.socketPath().toString()),
+                SampleConfigs.smtpServer(overTcpPort, "unused").remove(SampleConfigs.HANDLER + "/socketPath")
+                    .setChild(SampleConfigs.HANDLER, "p0fAddress", relayAddress)))
             .mailetContainer(SampleConfigs.mailetContainer())
             .user(RECIPIENT, PASSWORD)
             .user(USER, PASSWORD)
@@ -77,12 +90,7 @@ class P0fInJamesIT {
 
     @AfterAll
     static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (p0f != null) {
-            p0f.close();
-        }
+        Resources.closeAll(james, relay, p0f);
     }
 
     @BeforeEach
@@ -130,6 +138,21 @@ class P0fInJamesIT {
         // The samples route every Windows sender by RemoteOsMatches=^Windows: Windows 10/11 too.
         assertThat(mail.getMessage().getHeader("X-P0F-Route"))
             .isEqualTo(profile == CraftedSyn.Profile.WINDOWS_10 ? new String[] {"windows-senders"} : null);
+    }
+
+    @Test
+    void aHandlerThatAsksP0fOverTcpStampsTheSameFingerprint() throws Exception {
+        Assumptions.assumeTrue(relay != null, "needs systemd-socket-activate and systemd-socket-proxyd");
+        String subject = "tcp-" + UUID.randomUUID();
+        try (SmtpTestClient smtp = SmtpTestClient.connect(james.smtpAddress(), overTcpPort,
+                InetAddress.getByName(WINDOWS_7_CLIENT))) {
+            assertThat(smtp.sendMail(SENDER, RECIPIENT, message(subject, ""))).as("replies %s", smtp.replies())
+                .isEqualTo(250);
+        }
+        Mail mail = awaitSubject(subject);
+
+        assertThat(attribute(mail, "p0f.os")).contains("Windows 7 or 8");
+        assertThat(header(mail, "X-P0F-Distance")).isEqualTo("15");
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -26,10 +28,12 @@ import java.util.function.Function;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.fingerprint.Fingerprint;
 
 /**
- * A p0f stand-in on a temporary unix socket, for what the real daemon cannot do on demand: answer
+ * A p0f stand-in on a temporary unix socket (or on a loopback TCP port, {@link #startTcp()}, as
+ * p0f's API relayed over TCP), for what the real daemon cannot do on demand: answer
  * slowly, half, with garbage, never, not accept at all (p0f with every API slot taken) or hang up.
  *
  * <p>What is answered (the responder) and how it is delivered (the {@link Mode}) are set
@@ -64,7 +68,7 @@ public final class FakeP0fServer implements AutoCloseable {
     private final int version;
     private final Path directory;
     private final Path socketPath;
-    private final AFUNIXServerSocket server;
+    private final ServerSocket server;
     private final Thread acceptor;
     private final List<ReceivedQuery> queries = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
@@ -85,11 +89,26 @@ public final class FakeP0fServer implements AutoCloseable {
         this.socketPath = socketPath == null ? directory.resolve("p0f.sock") : socketPath;
         this.server = AFUNIXServerSocket.newInstance();
         server.bind(AFUNIXSocketAddress.of(this.socketPath), BACKLOG);
+        this.acceptor = startAccepting();
+    }
+
+    /** v3 on TCP: {@code address}'s port 0 takes a free one. */
+    private FakeP0fServer(InetSocketAddress address) throws IOException {
+        this.version = 3;
+        this.directory = null;
+        this.socketPath = null;
+        this.server = new ServerSocket();
+        server.bind(address, BACKLOG);
+        this.acceptor = startAccepting();
+    }
+
+    private Thread startAccepting() throws IOException {
         server.setSoTimeout(ACCEPT_POLL_MILLIS);
         this.responder = version == 3 ? q -> P0fWire.v3NoMatch() : q -> P0fWire.v2Answer(q.v2Id(), P0fWire.V2_TYPE_NOMATCH, null);
-        this.acceptor = new Thread(this::acceptLoop, "fake-p0f-acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Thread thread = new Thread(this::acceptLoop, "fake-p0f-acceptor");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** A v3 server (p0f 3, {@code -s}) answering NOMATCH until told otherwise. */
@@ -108,8 +127,32 @@ public final class FakeP0fServer implements AutoCloseable {
         return new FakeP0fServer(2, null);
     }
 
+    /**
+     * A v3 server on a free TCP port of 127.0.0.1, as p0f's API relayed over TCP. NOT_ACCEPTING
+     * there means the kernel completes connections into the listen backlog, as for a relay whose
+     * p0f does not answer.
+     */
+    public static FakeP0fServer startTcp() throws IOException {
+        return startTcp(0);
+    }
+
+    /** The same on a port of the test's choosing (where a client was refused before, say). */
+    public static FakeP0fServer startTcp(int port) throws IOException {
+        return new FakeP0fServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** The unix socket's path; a TCP server has none (see {@link #endpoint()}). */
     public Path socketPath() {
+        if (socketPath == null) {
+            throw new IllegalStateException("a TCP fake has no socket path: use endpoint()");
+        }
         return socketPath;
+    }
+
+    /** Where the client reaches this fake: {@code unix:PATH}, or {@code tcp:127.0.0.1:PORT}. */
+    public P0fEndpoint endpoint() {
+        return socketPath != null ? P0fEndpoint.unix(socketPath)
+            : P0fEndpoint.tcp(new InetSocketAddress(server.getInetAddress(), server.getLocalPort()));
     }
 
     // ----- what to answer
@@ -238,7 +281,9 @@ public final class FakeP0fServer implements AutoCloseable {
         }
         try {
             acceptor.join(2000);
-            Files.deleteIfExists(socketPath);
+            if (socketPath != null) {
+                Files.deleteIfExists(socketPath);
+            }
             if (directory != null) {
                 Files.deleteIfExists(directory);
             }

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jamesp0f.client.P0fClient;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fClientStatus.State;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.fingerprint.P0fVersion;
@@ -41,7 +42,7 @@ class P0fStatusViewTest {
 
         String json = new JsonTransformer().render(P0fStatusView.of(statuses));
 
-        assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree("{\"status\":\"healthy\",\"cause\":null,\"clients\":[{\"socket\":\"/run/p0f/p0f.sock\","
+        assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree("{\"status\":\"healthy\",\"cause\":null,\"clients\":[{\"endpoint\":\"unix:/run/p0f/p0f.sock\","
             + "\"version\":3,\"state\":\"CONNECTED\",\"since\":\"2026-11-22T03:00:00Z\",\"lastError\":null,"
             + "\"openConnections\":1,\"lookupsInFlight\":2,\"cacheSize\":3,\"timeoutMillis\":500}]}"));
     }
@@ -56,9 +57,22 @@ class P0fStatusViewTest {
         P0fStatusView view = P0fStatusView.of(statuses);
 
         assertThat(view.getStatus()).isEqualTo("degraded");
-        assertThat(view.getCause()).contains("p0f at /run/p0f/other.sock unreachable since 2026-11-22T03:00:00Z",
+        assertThat(view.getCause()).contains("p0f at unix:/run/p0f/other.sock unreachable since 2026-11-22T03:00:00Z",
             "SOCKET_MISSING: no socket at /run/p0f/other.sock", "mail flows without p0f fingerprints");
         assertThat(view.getCause()).doesNotContain("/run/p0f/p0f.sock");
+    }
+
+    @Test
+    void aTcpEndpointIsNamedAsSuch() throws Exception {
+        Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
+        statuses.put(settings("198.51.100.10:2999"), status("198.51.100.10:2999", State.BACKING_OFF,
+            "CONNECTION_REFUSED: connection refused at tcp:198.51.100.10:2999"));
+
+        P0fStatusView view = P0fStatusView.of(statuses);
+
+        assertThat(JSON.readTree(new JsonTransformer().render(view)).get("clients").get(0).get("endpoint").asText())
+            .isEqualTo("tcp:198.51.100.10:2999");
+        assertThat(view.getCause()).startsWith("p0f at tcp:198.51.100.10:2999 unreachable since 2026-11-22T03:00:00Z");
     }
 
     @Test
@@ -87,7 +101,8 @@ class P0fStatusViewTest {
     }
 
     private static P0fClientStatus status(String socket, State state, String lastError) {
-        return new P0fClientStatus(Paths.get(socket), P0fVersion.V3, state, SINCE, lastError, 1, 2, 3);
+        P0fEndpoint endpoint = socket.startsWith("/") ? P0fEndpoint.unix(Paths.get(socket)) : P0fEndpoint.tcp(socket);
+        return new P0fClientStatus(endpoint, P0fVersion.V3, state, SINCE, lastError, 1, 2, 3);
     }
 
     /** A client that only reports {@code status}: the health check reads nothing else. */
@@ -115,6 +130,7 @@ class P0fStatusViewTest {
     }
 
     private static P0fClientConfig settings(String socket) {
-        return P0fClientConfig.builder(Paths.get(socket)).build();
+        return P0fClientConfig.builder(socket.startsWith("/") ? P0fEndpoint.unix(Paths.get(socket))
+            : P0fEndpoint.tcp(socket)).build();
     }
 }

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +15,7 @@ import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
+import io.github.jamesp0f.testing.james.WebAdminClient;
 
 /**
  * The status route and the metrics in a real in-memory James (3.8.x or 3.9.0), with the packaged jar in
@@ -29,7 +25,7 @@ import io.github.jamesp0f.testing.james.SmtpTestClient;
 class P0fWebadminIT {
 
     private static final String STATUS_ROUTES = "io.github.jamesp0f.webadmin.P0fStatusRoutes";
-    private static final String METRICS_ROUTES = "org.apache.james.webadmin.dropwizard.MetricsRoutes";
+    private static final String METRICS_ROUTES = WebAdminClient.METRICS_ROUTES;
     private static final String RECIPIENT = "rcpt@" + JamesTestServer.DOMAIN;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,9 +46,9 @@ class P0fWebadminIT {
             JsonNode idle = get(james, "/p0f/status");
             assertThat(idle.get("status").asText()).isEqualTo("healthy");
             assertThat(idle.get("clients")).hasSize(1);
-            assertThat(idle.get("clients").get(0).get("socket").asText()).isEqualTo(socket);
+            assertThat(idle.get("clients").get(0).get("endpoint").asText()).isEqualTo("unix:" + socket);
             assertThat(idle.get("clients").get(0).get("version").asInt()).isEqualTo(3);
-            Map<String, Double> before = metrics(james);
+            Map<String, Double> before = WebAdminClient.p0fMetrics(james);
 
             assertThat(send(james, "up")).isEqualTo(250);
             james.awaitMails(SampleConfigs.DELIVERED, 1);
@@ -63,7 +59,7 @@ class P0fWebadminIT {
             assertThat(upClient.get("state").asText()).isEqualTo("CONNECTED");
             assertThat(upClient.get("openConnections").asInt()).isPositive();
             assertThat(upClient.get("since").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
-            Map<String, Double> afterUp = metrics(james);
+            Map<String, Double> afterUp = WebAdminClient.p0fMetrics(james);
             assertThat(delta(before, afterUp, "p0f_lookups_total")).isEqualTo(1.0);
             assertThat(delta(before, afterUp, "p0f_matches_total")).isEqualTo(1.0);
             assertThat(delta(before, afterUp, "p0f_lookup_latency_count")).isEqualTo(1.0);
@@ -78,7 +74,7 @@ class P0fWebadminIT {
             assertThat(down.get("cause").asText()).contains(socket, "mail flows");
             assertThat(downClient.get("state").asText()).isEqualTo("BACKING_OFF");
             assertThat(downClient.get("lastError").asText()).isNotBlank();
-            Map<String, Double> afterDown = metrics(james);
+            Map<String, Double> afterDown = WebAdminClient.p0fMetrics(james);
             assertThat(delta(afterUp, afterDown, "p0f_lookups_total")).isEqualTo(1.0);
             assertThat(delta(afterUp, afterDown, "p0f_unavailable_total")).isEqualTo(1.0);
             assertThat(afterDown.entrySet().stream()
@@ -108,36 +104,11 @@ class P0fWebadminIT {
     }
 
     private static JsonNode get(JamesTestServer james, String path) throws IOException {
-        return JSON.readTree(fetch(james, path));
-    }
-
-    /** James's Prometheus text: metric name to value, comments skipped. */
-    private static Map<String, Double> metrics(JamesTestServer james) throws IOException {
-        Map<String, Double> metrics = new HashMap<>();
-        for (String line : fetch(james, "/metrics").split("\n")) {
-            if (line.startsWith("p0f_")) {
-                String[] parts = line.split(" ");
-                metrics.put(parts[0], Double.parseDouble(parts[1]));
-            }
-        }
-        return metrics;
+        return JSON.readTree(WebAdminClient.get(james, path));
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
         assertThat(after).as("metrics").containsKey(name);
         return after.get(name) - before.getOrDefault(name, 0.0);
-    }
-
-    private static String fetch(JamesTestServer james, String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection)
-            new URL("http://127.0.0.1:" + james.webAdminPort() + path).openConnection();
-        connection.setConnectTimeout(5_000);
-        connection.setReadTimeout(10_000);
-        try (InputStream in = connection.getInputStream()) {
-            assertThat(connection.getResponseCode()).as("GET %s", path).isEqualTo(200);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } finally {
-            connection.disconnect();
-        }
     }
 }

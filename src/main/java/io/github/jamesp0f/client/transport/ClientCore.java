@@ -1,7 +1,6 @@
 package io.github.jamesp0f.client.transport;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +14,7 @@ import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientListener;
 import io.github.jamesp0f.client.P0fClientStatus;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 
@@ -73,8 +73,8 @@ final class ClientCore {
         return config;
     }
 
-    Path socketPath() {
-        return config.socketPath();
+    P0fEndpoint endpoint() {
+        return config.endpoint();
     }
 
     long timeoutNanos() {
@@ -157,9 +157,13 @@ final class ClientCore {
         finish(p, result);
     }
 
-    /** The lookups' deadlines passed: they fail TIMEOUT, and p0f is given a rest. */
+    /** The lookups' deadlines passed with their queries asked: they fail TIMEOUT, and p0f is given a rest. */
     void timedOut(List<PendingLookup> expired) {
-        P0fFailure failure = FailureWords.timeout(config.socketPath(), config.timeout());
+        timedOut(expired, FailureWords.timeout(config.endpoint(), config.timeout()));
+    }
+
+    /** The same, saying why with {@code failure}, a TIMEOUT (no answer, or the connect never completed). */
+    void timedOut(List<PendingLookup> expired, P0fFailure failure) {
         backOff(failure);
         for (PendingLookup p : expired) {
             fail(p, failure);
@@ -173,7 +177,7 @@ final class ClientCore {
     }
 
     P0fClientStatus status(int openConnections, int lookupsInFlight) {
-        return new P0fClientStatus(config.socketPath(), config.version(), state.state(), state.since(),
+        return new P0fClientStatus(config.endpoint(), config.version(), state.state(), state.since(),
             state.lastError(), openConnections, lookupsInFlight, cache.size());
     }
 

@@ -2,14 +2,13 @@ package io.github.jamesp0f.client.transport;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-
-import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import io.github.jamesp0f.client.FailureWords;
 import io.github.jamesp0f.client.P0fFailure;
@@ -180,7 +179,7 @@ final class QueryPipeline {
     // ----- the connection's thread
 
     /** The channel that connect() is about to use; false if the client closed meanwhile. */
-    boolean attach(AFUNIXSocketChannel ch) {
+    boolean attach(SocketChannel ch) {
         lock.lock();
         try {
             writer.attach(ch);

@@ -5,8 +5,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
-
-import org.newsclub.net.unix.AFUNIXSocketChannel;
+import java.nio.channels.SocketChannel;
 
 import io.github.jamesp0f.client.protocol.V3Codec;
 
@@ -22,7 +21,7 @@ final class QueryWriter {
     /** Query bytes not yet written, in read mode. */
     private final ByteBuffer out;
     /** Set under the pipeline's lock, read by whoever closes it. */
-    private volatile AFUNIXSocketChannel channel;
+    private volatile SocketChannel channel;
     /** Bytes of queries written; a query p0f has only part of is owed no answer yet. */
     private long bytesWritten;
     private volatile boolean flushWanted;
@@ -34,7 +33,7 @@ final class QueryWriter {
         out.flip();
     }
 
-    void attach(AFUNIXSocketChannel ch) {
+    void attach(SocketChannel ch) {
         channel = ch;
     }
 
@@ -89,7 +88,7 @@ final class QueryWriter {
     }
 
     void closeChannel() {
-        AFUNIXSocketChannel ch = channel;
+        SocketChannel ch = channel;
         if (ch != null) {
             try {
                 ch.close();

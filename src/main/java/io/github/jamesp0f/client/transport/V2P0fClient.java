@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,6 +44,8 @@ final class V2P0fClient implements P0fClient {
     private static final int LATE_ANSWER_GRACE_MILLIS = 2500;
 
     private final ClientCore core;
+    /** p0f 2 has a unix socket only; the configuration refuses a TCP address for it. */
+    private final Path socketPath;
     private final ThreadPoolExecutor worker;
     private final Set<PendingLookup> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger ids = new AtomicInteger();
@@ -55,6 +58,8 @@ final class V2P0fClient implements P0fClient {
     V2P0fClient(P0fClientConfig config, P0fClientListener listener, Ticker ticker) {
         NativeWarmUp.once();
         this.core = new ClientCore(config, listener, ticker, "p0f-v2-timer");
+        this.socketPath = config.endpoint().socketPath().orElseThrow(
+            () -> new IllegalArgumentException("p0f 2 is asked on its unix socket only, not at " + config.endpoint()));
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED),
             ClientCore.daemonThreads("p0f-v2"));
     }
@@ -141,7 +146,7 @@ final class V2P0fClient implements P0fClient {
             worker.execute(() -> askNow(p, query));
         } catch (RejectedExecutionException e) {
             core.fail(p, core.isClosed() ? FailureWords.CLOSED
-                : FailureWords.overloaded(core.socketPath(), MAX_QUEUED, "for the worker"));
+                : FailureWords.overloaded(core.endpoint(), MAX_QUEUED, "for the worker"));
         }
     }
 
@@ -166,9 +171,9 @@ final class V2P0fClient implements P0fClient {
         int length;
         try (AFUNIXSocket socket = AFUNIXSocket.newInstance()) {
             try {
-                socket.connect(AFUNIXSocketAddress.of(core.socketPath()));
+                socket.connect(AFUNIXSocketAddress.of(socketPath));
             } catch (IOException e) {
-                core.failAndBackOff(p, FailureWords.connectFailed(core.socketPath(), e));
+                core.failAndBackOff(p, FailureWords.connectFailed(core.endpoint(), e));
                 return;
             }
             long leftMillis = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - core.now());
@@ -176,17 +181,17 @@ final class V2P0fClient implements P0fClient {
             socket.getOutputStream().write(V2Codec.encodeQuery(id, query.remote, query.remotePort, query.local, query.localPort));
             length = readFully(socket.getInputStream(), answer);
         } catch (SocketTimeoutException e) {
-            core.failAndBackOff(p, FailureWords.timeout(core.socketPath(), core.config().timeout()));
+            core.failAndBackOff(p, FailureWords.timeout(core.endpoint(), core.config().timeout()));
             return;
         } catch (IOException | RuntimeException e) {
-            core.failAndBackOff(p, FailureWords.broke(core.socketPath(), e));
+            core.failAndBackOff(p, FailureWords.broke(core.endpoint(), e));
             return;
         }
         try {
             P0fLookup result = V2Codec.decode(answer, length, id).toLookup();
             core.answered(p, result, retry -> ask(retry, query));
         } catch (P0fProtocolException e) {
-            core.failAndBackOff(p, FailureWords.notP0f(core.socketPath(), e.getMessage()));
+            core.failAndBackOff(p, FailureWords.notP0f(core.endpoint(), e.getMessage()));
         }
     }
 

@@ -2,24 +2,24 @@ package io.github.jamesp0f.client.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.SocketTimeoutException;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.file.Path;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
-
 import io.github.jamesp0f.client.FailureWords;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.client.protocol.P0fProtocolException;
 import io.github.jamesp0f.client.protocol.V3Codec;
 
 /**
- * One persistent connection to p0f's v3 API and its own thread, which connects, then reads
+ * One persistent connection to p0f's v3 API (a unix socket, or TCP: see {@link Dialer}) and its
+ * own thread, which connects, then reads
  * answers and pairs each with the oldest query still owed one. Callers hand their lookups to the
  * connection's {@link QueryPipeline}, which writes them; what callers and this thread share lives
  * there, and everything here is this thread's alone (the selector is only woken by others).
@@ -49,7 +49,8 @@ final class V3Connection {
     /** A p0f answers in microseconds: this long without a byte means nothing more is coming. */
     private static final long DISCARD_QUIET_MILLIS = 200;
 
-    private final Path socketPath;
+    private final P0fEndpoint endpoint;
+    private final Dialer dialer;
     private final Owner owner;
     private final QueryPipeline pipeline;
     private final ConnectionThread thread;
@@ -58,14 +59,15 @@ final class V3Connection {
         .order(ByteOrder.nativeOrder());
     /** Lookups paired with the answers of one read. */
     private final PendingLookup[] answeredBatch = new PendingLookup[READ_BATCH];
-    private AFUNIXSocketChannel channel;
+    private SocketChannel channel;
     /** An answer made no sense: what p0f still owes is read and dropped before closing. */
     private boolean outOfStep;
     /** Set once connected; volatile only so that other threads can wake it. */
     private volatile Selector selector;
 
-    V3Connection(Path socketPath, Owner owner, int maxInFlight, String name) {
-        this.socketPath = socketPath;
+    V3Connection(P0fEndpoint endpoint, Dialer dialer, Owner owner, int maxInFlight, String name) {
+        this.endpoint = endpoint;
+        this.dialer = dialer;
         this.owner = owner;
         this.pipeline = new QueryPipeline(maxInFlight, owner, this::wakeUp);
         this.thread = new ConnectionThread(this::run, name);
@@ -120,7 +122,7 @@ final class V3Connection {
                 loop();
             }
         } catch (IOException | RuntimeException e) {
-            lost(FailureWords.broke(socketPath, e), new ArrayList<>());
+            lost(FailureWords.broke(endpoint, e), new ArrayList<>());
         } finally {
             thread.writeDeferred();
             pipeline.closeChannel();
@@ -137,26 +139,30 @@ final class V3Connection {
     }
 
     private boolean connect() throws IOException {
-        AFUNIXSocketChannel ch = AFUNIXSocketChannel.open();
+        SocketChannel ch = dialer.open();
         if (!pipeline.attach(ch)) {
             ch.close();
             return false;
         }
+        Selector s = ch.provider().openSelector();
+        // Set before connecting, so that close() and retire() can wake a TCP connect's wait.
+        selector = s;
         try {
-            // A unix-socket connect() returns at once unless p0f's listen backlog is full;
-            // this thread, not the caller's, is the one that waits then.
-            ch.connect(AFUNIXSocketAddress.of(socketPath));
+            if (!dialer.connect(ch, s, pipeline::isClosing)) {
+                return false;
+            }
+        } catch (SocketTimeoutException e) {
+            if (!pipeline.isClosing()) {
+                lost(FailureWords.connectTimedOut(endpoint, dialer.timeout()), new ArrayList<>());
+            }
+            return false;
         } catch (IOException e) {
             if (!pipeline.isClosing()) {
-                lost(FailureWords.connectFailed(socketPath, e), new ArrayList<>());
+                lost(FailureWords.connectFailed(endpoint, e), new ArrayList<>());
             }
             return false;
         }
-        ch.configureBlocking(false);
-        Selector s = ch.provider().openSelector();
-        ch.register(s, SelectionKey.OP_READ);
         channel = ch;
-        selector = s;
         pipeline.connected();
         return true;
     }
@@ -177,7 +183,7 @@ final class V3Connection {
             selector.selectedKeys().clear();
             IOException failedWrite = pipeline.writeError();
             if (failedWrite != null) {
-                lost(FailureWords.broke(socketPath, failedWrite), new ArrayList<>());
+                lost(FailureWords.broke(endpoint, failedWrite), new ArrayList<>());
                 return;
             }
             pipeline.flushIfWanted(key);
@@ -197,7 +203,7 @@ final class V3Connection {
             int room = in.remaining();
             int n = channel.read(in);
             if (n < 0) {
-                lost(FailureWords.hungUp(socketPath), new ArrayList<>());
+                lost(FailureWords.hungUp(endpoint), new ArrayList<>());
                 return false;
             }
             if (n == 0) {
@@ -207,7 +213,7 @@ final class V3Connection {
             try {
                 int answers = in.remaining() / V3Codec.RESPONSE_SIZE;
                 if (answers > 0 && !pipeline.pairAnswers(answers, answeredBatch)) {
-                    lost(FailureWords.notP0f(socketPath, "an answer to no query"), new ArrayList<>());
+                    lost(FailureWords.notP0f(endpoint, "an answer to no query"), new ArrayList<>());
                     return false;
                 }
                 for (int i = 0; i < answers; i++) {
@@ -223,7 +229,7 @@ final class V3Connection {
                             rest.add(answeredBatch[j]);
                             answeredBatch[j] = null;
                         }
-                        lost(FailureWords.notP0f(socketPath, e.getMessage()), rest);
+                        lost(FailureWords.notP0f(endpoint, e.getMessage()), rest);
                         outOfStep = true;
                         return false;
                     }
@@ -275,6 +281,6 @@ final class V3Connection {
 
     @Override
     public String toString() {
-        return thread.getName() + " to " + socketPath;
+        return thread.getName() + " to " + endpoint;
     }
 }

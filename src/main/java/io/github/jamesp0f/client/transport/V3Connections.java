@@ -11,10 +11,16 @@ import io.github.jamesp0f.client.P0fFailure;
 import io.github.jamesp0f.client.P0fLookup;
 
 /**
- * The v3 client's connections: at most {@code connections} active ones, which take lookups in
- * turn, and at most as many retired ones, which take none and close once p0f has answered
- * everything asked on them. While that many retired connections wait for a stalled p0f, no more
- * are opened (p0f has few API slots) and lookups fail fast instead.
+ * The v3 client's connections: at most {@code connections} active ones, and at most as many
+ * retired ones, which take no lookups and close once p0f has answered everything asked on them.
+ * While that many retired connections wait for a stalled p0f, no more are opened (p0f has few API
+ * slots) and lookups fail fast instead.
+ *
+ * <p>A lookup goes to the first connection with room; the next slot's connection is opened only
+ * when those before it are full. One connection then carries a chain of lookups (an answer's
+ * callback asking again) on the thread that read the answer, and reads answers in larger
+ * batches: taking turns instead cost one lookup in flight about a third of its speed (measured
+ * with {@code bench}, see docs/benchmarks.md).
  *
  * <p>Slots change only under {@code lock}; callers read them without it. A connection that has
  * just left its slot refuses a lookup (UNAVAILABLE), which then tries the next slot, so a caller
@@ -24,11 +30,11 @@ final class V3Connections implements V3Connection.Owner {
 
     private final ClientCore core;
     private final int maxInFlight;
+    private final Dialer dialer;
     private final Consumer<PendingLookup> retry;
     private final AtomicReferenceArray<V3Connection> active;
     private final List<V3Connection> retired = new CopyOnWriteArrayList<>();
     private final List<V3Connection> all = new CopyOnWriteArrayList<>();
-    private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger opened = new AtomicInteger();
     private final Object lock = new Object();
 
@@ -36,6 +42,7 @@ final class V3Connections implements V3Connection.Owner {
     V3Connections(ClientCore core, int slots, int maxInFlight, Consumer<PendingLookup> retry) {
         this.core = core;
         this.maxInFlight = maxInFlight;
+        this.dialer = new Dialer(core.endpoint(), core.config().timeout());
         this.retry = retry;
         this.active = new AtomicReferenceArray<>(slots);
     }
@@ -48,21 +55,19 @@ final class V3Connections implements V3Connection.Owner {
     /** Hands {@code p} to the next connection that takes it, or fails it saying why none did. */
     void send(PendingLookup p) {
         int slots = active.length();
-        int first = Math.floorMod(next.getAndIncrement(), slots);
         boolean anyFull = false;
         for (int i = 0; i < slots; i++) {
-            int slot = Math.floorMod(first + i, slots);
-            V3Connection c = active.get(slot);
-            QueryPipeline.Submitted outcome = c != null ? c.submit(p) : openWith(slot, p);
+            V3Connection c = active.get(i);
+            QueryPipeline.Submitted outcome = c != null ? c.submit(p) : openWith(i, p);
             if (outcome == QueryPipeline.Submitted.SENT) {
                 return;
             }
             anyFull |= outcome == QueryPipeline.Submitted.FULL;
         }
         P0fFailure why = anyFull
-            ? FailureWords.overloaded(core.socketPath(), maxInFlight, "on each connection")
+            ? FailureWords.overloaded(core.endpoint(), maxInFlight, "on each connection")
             : core.failFast();
-        core.fail(p, why != null ? why : FailureWords.allConnectionsWaiting(core.socketPath()));
+        core.fail(p, why != null ? why : FailureWords.allConnectionsWaiting(core.endpoint()));
     }
 
     /**
@@ -79,7 +84,7 @@ final class V3Connections implements V3Connection.Owner {
             if (core.isClosed()) {
                 return QueryPipeline.Submitted.UNAVAILABLE;
             }
-            c = new V3Connection(core.socketPath(), this, maxInFlight, "p0f-connection-" + opened.incrementAndGet());
+            c = new V3Connection(core.endpoint(), dialer, this, maxInFlight, "p0f-connection-" + opened.incrementAndGet());
             QueryPipeline.Submitted outcome = c.submit(p);
             active.set(i, c);
             all.add(c);

@@ -170,6 +170,7 @@ final class V3P0fClient implements P0fClient {
         long nextDeadline = Long.MAX_VALUE;
         try {
             long now = core.now();
+            Duration timeout = core.config().timeout();
             List<PendingLookup> expired = new ArrayList<>();
             for (V3Connection c : connections.all()) {
                 expired.clear();
@@ -180,7 +181,8 @@ final class V3P0fClient implements P0fClient {
                 if (!expired.isEmpty()) {
                     // Retired first: whoever sees the timeout and asks again must get a fresh connection.
                     connections.retire(c);
-                    core.timedOut(expired);
+                    core.timedOut(expired, c.isConnected() ? FailureWords.timeout(core.endpoint(), timeout)
+                        : FailureWords.connectTimedOut(core.endpoint(), timeout));
                 }
             }
         } catch (RuntimeException e) {

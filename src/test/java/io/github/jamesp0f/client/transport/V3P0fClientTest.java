@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.jamesp0f.fingerprint.Fingerprint;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.client.P0fClientStatus;
+import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.testing.FakeP0fServer;
@@ -30,20 +31,21 @@ import io.github.jamesp0f.testing.StaleSocket;
 
 /**
  * The v3 client against a fake p0f that misbehaves on demand. Each misbehaviour must end in a
- * typed outcome within the timeout, and the client must work again once p0f does.
+ * typed outcome within the timeout, and the client must work again once p0f does. Here on a unix
+ * socket; {@link V3P0fClientTcpTest} runs the same over TCP.
  */
 class V3P0fClientTest {
 
-    private static final Duration TIMEOUT = Duration.ofMillis(200);
-    private static final Duration RETRY_WINDOW = Duration.ofSeconds(30);
+    static final Duration TIMEOUT = Duration.ofMillis(200);
+    static final Duration RETRY_WINDOW = Duration.ofSeconds(30);
     /** Slack for a loaded 2-core machine on top of the timeout. */
-    private static final long SLACK_MILLIS = 300;
+    static final long SLACK_MILLIS = 300;
     /** As it comes back from the wire: counters p0f always sends are present. */
     private static final Fingerprint WINDOWS = Fingerprint.builder(3).osName("Windows").osFlavor("7 or 8").distance(15)
         .totalConnections(1).badSoftware(0).osMatchQuality(0).build();
 
-    private final ManualTicker ticker = new ManualTicker();
-    private final RecordingListener listener = new RecordingListener();
+    final ManualTicker ticker = new ManualTicker();
+    final RecordingListener listener = new RecordingListener();
     @RegisterExtension
     final CloseAfterEach closer = new CloseAfterEach();
 
@@ -52,7 +54,7 @@ class V3P0fClientTest {
     @Test
     void matchCarriesTheFingerprintAndAsksTheRightAddress() throws Exception {
         FakeP0fServer fake = fake().answering(WINDOWS);
-        V3P0fClient client = client(fake.socketPath(), 2);
+        V3P0fClient client = client(fake.endpoint(), 2);
 
         P0fLookup lookup = get(client.lookup(ip("192.0.2.7")));
 
@@ -66,7 +68,7 @@ class V3P0fClientTest {
     @Test
     void manyConcurrentLookupsEachGetTheirOwnAnswer() throws Exception {
         FakeP0fServer fake = echoing(fake());
-        V3P0fClient client = client(fake.socketPath(), 2);
+        V3P0fClient client = client(fake.endpoint(), 2);
         List<InetAddress> asked = new ArrayList<>();
         List<CompletableFuture<P0fLookup>> futures = new ArrayList<>();
         List<Thread> callers = new ArrayList<>();
@@ -108,7 +110,7 @@ class V3P0fClientTest {
     @Test
     void ipv6AndMappedAddressesAreAskedInTheirP0fFamily() throws Exception {
         FakeP0fServer fake = echoing(fake());
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
         InetAddress mapped = Inet6Address.getByAddress(null,
             new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 5}, null);
 
@@ -125,7 +127,7 @@ class V3P0fClientTest {
     void noMatchIsAskedOnceMoreAfterTheRetryDelay() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         FakeP0fServer fake = fake().answering(q -> asked.incrementAndGet() == 1 ? P0fWire.v3NoMatch() : P0fWire.v3Ok(WINDOWS));
-        V3P0fClient client = client(config(fake.socketPath(), 1).noMatchRetryDelay(Duration.ofMillis(50)));
+        V3P0fClient client = client(config(fake.endpoint(), 1).noMatchRetryDelay(Duration.ofMillis(50)));
 
         long start = System.nanoTime();
         P0fLookup lookup = get(client.lookup(ip("127.0.0.9")));
@@ -155,7 +157,7 @@ class V3P0fClientTest {
             }
             return P0fWire.v3NoMatch();
         });
-        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
+        V3P0fClient client = client(config(fake.endpoint(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
 
         long start = System.nanoTime();
         CompletableFuture<P0fLookup> lookup = client.lookup(ip("127.0.0.9"));
@@ -184,7 +186,7 @@ class V3P0fClientTest {
             }
             return P0fWire.v3NoMatch();
         });
-        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
+        V3P0fClient client = client(config(fake.endpoint(), 1).timeout(timeout).noMatchRetryDelay(retryDelay));
 
         long start = System.nanoTime();
         P0fLookup outcome = client.lookup(ip("127.0.0.9")).get(5, TimeUnit.SECONDS);
@@ -199,11 +201,11 @@ class V3P0fClientTest {
     @Test
     void noMatchTwiceIsNoMatchAndWithoutRetryDelayAskedOnce() throws Exception {
         FakeP0fServer fake = fake().answeringNoMatch();
-        V3P0fClient retrying = client(config(fake.socketPath(), 1).noMatchRetryDelay(Duration.ofMillis(10)));
+        V3P0fClient retrying = client(config(fake.endpoint(), 1).noMatchRetryDelay(Duration.ofMillis(10)));
         assertThat(get(retrying.lookup(ip("127.0.0.9"))).status()).isEqualTo(P0fLookup.Status.NO_MATCH);
         assertThat(fake.queries()).hasSize(2);
 
-        V3P0fClient once = client(fake.socketPath(), 1);
+        V3P0fClient once = client(fake.endpoint(), 1);
         assertThat(get(once.lookup(ip("127.0.0.9"))).status()).isEqualTo(P0fLookup.Status.NO_MATCH);
         assertThat(fake.queries()).hasSize(3);
     }
@@ -211,7 +213,7 @@ class V3P0fClientTest {
     @Test
     void badQueryIsTypedAndDoesNotBackOff() throws Exception {
         FakeP0fServer fake = fake().answeringBadQuery();
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
 
         assertThat(failureKind(get(client.lookup(ip("127.0.0.9"))))).isEqualTo(Kind.BAD_QUERY);
         assertThat(failureKind(get(client.lookup(ip("127.0.0.9"))))).isEqualTo(Kind.BAD_QUERY);
@@ -223,7 +225,7 @@ class V3P0fClientTest {
     @Test
     void slowAnswerWithinTheTimeoutIsAMatch() throws Exception {
         FakeP0fServer fake = fake().answering(WINDOWS).slowly(Duration.ofMillis(50));
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
 
         assertThat(get(client.lookup(ip("127.0.0.9"))).isMatch()).isTrue();
     }
@@ -231,7 +233,7 @@ class V3P0fClientTest {
     @Test
     void slowAnswerBeyondTheTimeoutTimesOutAndItsLateAnswerIsDiscarded() throws Exception {
         FakeP0fServer fake = echoing(fake()).slowly(Duration.ofMillis(400));
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
 
         assertTimesOut(client.lookup(ip("10.0.0.1")));
         assertUsableAfter(fake, client);
@@ -241,7 +243,7 @@ class V3P0fClientTest {
     @Test
     void halfAnAnswerThenSilenceTimesOut() throws Exception {
         FakeP0fServer fake = echoing(fake()).partially();
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
 
         assertTimesOut(client.lookup(ip("10.0.0.1")));
         assertUsableAfter(fake, client);
@@ -250,7 +252,7 @@ class V3P0fClientTest {
     @Test
     void neverAnsweringTimesOut() throws Exception {
         FakeP0fServer fake = echoing(fake()).neverAnswering();
-        V3P0fClient client = client(fake.socketPath(), 2);
+        V3P0fClient client = client(fake.endpoint(), 2);
 
         assertTimesOut(client.lookup(ip("10.0.0.1")));
         assertThat(client.status().state()).isEqualTo(P0fClientStatus.State.BACKING_OFF);
@@ -261,7 +263,7 @@ class V3P0fClientTest {
     @Test
     void allSlotsTakenConnectSucceedsButNoAnswerTimesOut() throws Exception {
         FakeP0fServer fake = echoing(fake()).notAccepting();
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
 
         CompletableFuture<P0fLookup> pending = client.lookup(ip("10.0.0.1"));
         assertThat(pending).as("lookup() returns before p0f answers").isNotDone();
@@ -274,12 +276,12 @@ class V3P0fClientTest {
     @Test
     void garbageIsAProtocolErrorNamingWhatWasWrong() throws Exception {
         FakeP0fServer fake = echoing(fake()).garbage();
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
 
         P0fLookup lookup = get(client.lookup(ip("10.0.0.1")));
 
         assertThat(failureKind(lookup)).isEqualTo(Kind.PROTOCOL_ERROR);
-        assertThat(lookup.failure().orElseThrow().message()).contains("magic 0x50545448").contains(fake.socketPath().toString());
+        assertThat(lookup.failure().orElseThrow().message()).contains("magic 0x50545448").contains(fake.endpoint().toString());
         assertUsableAfter(fake, client);
     }
 
@@ -287,7 +289,7 @@ class V3P0fClientTest {
     void afterGarbageTheAnswersStillOwedAreReadBeforeClosing() throws Exception {
         byte[] notP0f = new byte[P0fWire.V3_ANSWER_SIZE];
         FakeP0fServer fake = fake().answering(q -> notP0f).slowly(Duration.ofMillis(50));
-        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)));
+        V3P0fClient client = client(config(fake.endpoint(), 1).timeout(Duration.ofSeconds(2)));
         List<CompletableFuture<P0fLookup>> lookups = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             lookups.add(client.lookup(ip("10.0.0." + i)));
@@ -304,7 +306,7 @@ class V3P0fClientTest {
     @Test
     void p0fHangingUpIsAnIoErrorAtOnce() throws Exception {
         FakeP0fServer fake = echoing(fake()).closingImmediately();
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
 
         long start = System.nanoTime();
         P0fLookup lookup = get(client.lookup(ip("10.0.0.1")));
@@ -317,7 +319,7 @@ class V3P0fClientTest {
     @Test
     void cancelledLookupKeepsItsSlotSoTheNextGetsItsOwnAnswer() throws Exception {
         FakeP0fServer fake = echoing(fake()).slowly(Duration.ofMillis(30));
-        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)));
+        V3P0fClient client = client(config(fake.endpoint(), 1).timeout(Duration.ofSeconds(2)));
 
         CompletableFuture<P0fLookup> cancelled = client.lookup(ip("10.0.0.1"));
         cancelled.cancel(false);
@@ -330,7 +332,7 @@ class V3P0fClientTest {
     @Test
     void beyondTheInFlightBoundLookupsFailFastOverloaded() throws Exception {
         FakeP0fServer fake = echoing(fake()).neverAnswering();
-        V3P0fClient client = track(new V3P0fClient(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)).build(),
+        V3P0fClient client = track(new V3P0fClient(config(fake.endpoint(), 1).timeout(Duration.ofSeconds(2)).build(),
             listener, ticker, 4, V3P0fClient.BACKGROUND_DRAIN));
         List<CompletableFuture<P0fLookup>> waiting = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -352,6 +354,7 @@ class V3P0fClientTest {
 
     @Test
     void missingSocketBacksOffWithoutTouchingTheSocketUntilTheWindowPasses(@TempDir Path dir) throws Exception {
+        assumeUnixSockets();
         Path socket = dir.resolve("p0f.sock");
         V3P0fClient client = client(socket, 1);
 
@@ -378,6 +381,7 @@ class V3P0fClientTest {
 
     @Test
     void staleSocketFileIsConnectionRefused(@TempDir Path dir) throws Exception {
+        assumeUnixSockets();
         Path socket = StaleSocket.at(dir.resolve("p0f.sock"));
         assertThat(socket).exists();
         V3P0fClient client = client(socket, 1);
@@ -391,6 +395,7 @@ class V3P0fClientTest {
 
     @Test
     void aPlainFileIsNamedAsNotASocket(@TempDir Path dir) throws Exception {
+        assumeUnixSockets();
         Path notSocket = Files.writeString(dir.resolve("p0f.sock"), "hello");
         V3P0fClient client = client(notSocket, 1);
 
@@ -403,7 +408,7 @@ class V3P0fClientTest {
     @Test
     void timeoutsBackOffToo() throws Exception {
         FakeP0fServer fake = echoing(fake()).neverAnswering();
-        V3P0fClient client = client(fake.socketPath(), 2);
+        V3P0fClient client = client(fake.endpoint(), 2);
 
         assertTimesOut(client.lookup(ip("10.0.0.1")));
         P0fLookup fast = client.lookup(ip("10.0.0.2")).join();
@@ -419,7 +424,7 @@ class V3P0fClientTest {
     @Test
     void matchesAreCachedForTheirTimeToLive() throws Exception {
         FakeP0fServer fake = fake().answering(WINDOWS);
-        V3P0fClient client = client(config(fake.socketPath(), 1).cacheTtl(Duration.ofSeconds(60)).cacheSize(2));
+        V3P0fClient client = client(config(fake.endpoint(), 1).cacheTtl(Duration.ofSeconds(60)).cacheSize(2));
 
         assertThat(get(client.lookup(ip("127.0.0.5"))).fromCache()).isFalse();
         InetAddress mapped = Inet6Address.getByAddress(null,
@@ -442,13 +447,13 @@ class V3P0fClientTest {
     @Test
     void noMatchIsNotCachedAndTtlZeroCachesNothing() throws Exception {
         FakeP0fServer fake = fake().answeringNoMatch();
-        V3P0fClient caching = client(config(fake.socketPath(), 1).cacheTtl(Duration.ofSeconds(60)));
+        V3P0fClient caching = client(config(fake.endpoint(), 1).cacheTtl(Duration.ofSeconds(60)));
         get(caching.lookup(ip("127.0.0.5")));
         get(caching.lookup(ip("127.0.0.5")));
         assertThat(fake.queries()).hasSize(2);
 
         fake.answering(WINDOWS);
-        V3P0fClient off = client(fake.socketPath(), 1);
+        V3P0fClient off = client(fake.endpoint(), 1);
         get(off.lookup(ip("127.0.0.5")));
         assertThat(get(off.lookup(ip("127.0.0.5"))).fromCache()).isFalse();
         assertThat(fake.queries()).hasSize(4);
@@ -459,7 +464,7 @@ class V3P0fClientTest {
     @Test
     void closeCompletesWaitingLookupsClosedAndDrainsAnswersStillComing() throws Exception {
         FakeP0fServer fake = echoing(fake()).slowly(Duration.ofMillis(150));
-        V3P0fClient client = client(config(fake.socketPath(), 1).timeout(Duration.ofSeconds(2)));
+        V3P0fClient client = client(config(fake.endpoint(), 1).timeout(Duration.ofSeconds(2)));
         List<CompletableFuture<P0fLookup>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             waiting.add(client.lookup(ip("10.0.0." + i)));
@@ -482,7 +487,7 @@ class V3P0fClientTest {
     @Test
     void closeGivesUpOnAStalledP0fAfterABoundedDrain() throws Exception {
         FakeP0fServer fake = echoing(fake()).neverAnswering();
-        V3P0fClient client = client(fake.socketPath(), 1);
+        V3P0fClient client = client(fake.endpoint(), 1);
         CompletableFuture<P0fLookup> waiting = client.lookup(ip("10.0.0.1"));
         fake.awaitQueries(1, Duration.ofSeconds(2));
 
@@ -506,7 +511,7 @@ class V3P0fClientTest {
 
     // ----- helpers
 
-    private void assertUsableAfter(FakeP0fServer fake, V3P0fClient client) throws Exception {
+    void assertUsableAfter(FakeP0fServer fake, V3P0fClient client) throws Exception {
         fake.normally();
         ticker.advance(RETRY_WINDOW);
         P0fLookup lookup = get(client.lookup(ip("10.0.0.99")));
@@ -515,7 +520,7 @@ class V3P0fClientTest {
         assertThat(client.status().state()).isEqualTo(P0fClientStatus.State.CONNECTED);
     }
 
-    private static void assertTimesOut(CompletableFuture<P0fLookup> future) throws Exception {
+    static void assertTimesOut(CompletableFuture<P0fLookup> future) throws Exception {
         long start = System.nanoTime();
         P0fLookup lookup = future.get(TIMEOUT.toMillis() + SLACK_MILLIS, TimeUnit.MILLISECONDS);
         assertThat(failureKind(lookup)).as(lookup.toString()).isEqualTo(Kind.TIMEOUT);
@@ -523,43 +528,56 @@ class V3P0fClientTest {
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(TIMEOUT.toMillis() + SLACK_MILLIS));
     }
 
-    private static Kind failureKind(P0fLookup lookup) {
+    static Kind failureKind(P0fLookup lookup) {
         return lookup.failure().map(f -> f.kind()).orElse(null);
     }
 
-    private static P0fLookup get(CompletableFuture<P0fLookup> future) throws Exception {
+    static P0fLookup get(CompletableFuture<P0fLookup> future) throws Exception {
         return future.get(5, TimeUnit.SECONDS);
     }
 
-    private FakeP0fServer fake() throws IOException {
-        return track(FakeP0fServer.start());
+    /** The fake p0f the tests talk to: on a unix socket here. */
+    FakeP0fServer startFake() throws IOException {
+        return FakeP0fServer.start();
+    }
+
+    /** For the tests of what is at a socket's path. */
+    void assumeUnixSockets() {
+    }
+
+    FakeP0fServer fake() throws IOException {
+        return track(startFake());
     }
 
     /** Answers every query with os_flavor = the address asked, to check pairing. */
-    private static FakeP0fServer echoing(FakeP0fServer fake) {
+    static FakeP0fServer echoing(FakeP0fServer fake) {
         return fake.answering(q -> P0fWire.v3Ok(Fingerprint.builder(3).osName("Echo")
             .osFlavor(q.address().getHostAddress()).build()));
     }
 
-    private P0fClientConfig.Builder config(Path socket, int connections) {
-        return P0fClientConfig.builder(socket).timeout(TIMEOUT).connections(connections).cacheTtl(Duration.ZERO)
+    P0fClientConfig.Builder config(P0fEndpoint endpoint, int connections) {
+        return P0fClientConfig.builder(endpoint).timeout(TIMEOUT).connections(connections).cacheTtl(Duration.ZERO)
             .noMatchRetryDelay(Duration.ZERO).retryWindow(RETRY_WINDOW);
     }
 
-    private V3P0fClient client(Path socket, int connections) {
-        return client(config(socket, connections));
+    V3P0fClient client(Path socket, int connections) {
+        return client(P0fEndpoint.unix(socket), connections);
     }
 
-    private V3P0fClient client(P0fClientConfig.Builder config) {
+    V3P0fClient client(P0fEndpoint endpoint, int connections) {
+        return client(config(endpoint, connections));
+    }
+
+    V3P0fClient client(P0fClientConfig.Builder config) {
         return track(new V3P0fClient(config.build(), listener, ticker, V3P0fClient.DEFAULT_MAX_IN_FLIGHT,
             V3P0fClient.BACKGROUND_DRAIN));
     }
 
-    private <T extends AutoCloseable> T track(T closeable) {
+    <T extends AutoCloseable> T track(T closeable) {
         return closer.track(closeable);
     }
 
-    private static InetAddress ip(String literal) throws IOException {
+    static InetAddress ip(String literal) throws IOException {
         return InetAddress.getByName(literal);
     }
 }

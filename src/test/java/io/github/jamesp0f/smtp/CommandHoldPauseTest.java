@@ -14,7 +14,8 @@ import org.apache.james.protocols.smtp.SMTPSessionImpl;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
-class InputPauseTest {
+/** Without a Netty channel (a session of a test double or of a changed James), the hold is the input pause alone. */
+class CommandHoldPauseTest {
 
     private final ProtocolTransport transport = mock(ProtocolTransport.class);
     private final SMTPSessionImpl session = new SMTPSessionImpl(transport, mock(SMTPConfiguration.class));
@@ -23,7 +24,7 @@ class InputPauseTest {
     void readingStopsUntilTheLookupCompletes() {
         CompletableFuture<String> lookup = new CompletableFuture<>();
 
-        InputPause.until(session, lookup);
+        CommandHold.until(session, lookup);
 
         verify(transport).setReadable(false);
         verify(transport, never()).setReadable(true);
@@ -37,7 +38,7 @@ class InputPauseTest {
     void aFailedLookupResumesReadingToo() {
         CompletableFuture<String> lookup = new CompletableFuture<>();
 
-        InputPause.until(session, lookup);
+        CommandHold.until(session, lookup);
         lookup.completeExceptionally(new IllegalStateException("broken"));
 
         verify(transport).setReadable(true);
@@ -45,7 +46,7 @@ class InputPauseTest {
 
     @Test
     void aLookupDoneAlreadyPausesNothing() {
-        InputPause.until(session, CompletableFuture.completedFuture("cached"));
+        CommandHold.until(session, CompletableFuture.completedFuture("cached"));
 
         verify(transport, never()).setReadable(anyBoolean());
     }
@@ -55,8 +56,8 @@ class InputPauseTest {
         CompletableFuture<String> p0f = new CompletableFuture<>();
         CompletableFuture<String> dns = new CompletableFuture<>();
 
-        InputPause.until(session, p0f);
-        InputPause.until(session, dns);
+        CommandHold.until(session, p0f);
+        CommandHold.until(session, dns);
         p0f.complete("fingerprint");
 
         verify(transport).setReadable(false);
@@ -70,9 +71,9 @@ class InputPauseTest {
         CompletableFuture<String> first = new CompletableFuture<>();
         CompletableFuture<String> second = new CompletableFuture<>();
 
-        InputPause.until(session, first);
+        CommandHold.until(session, first);
         first.complete("done");
-        InputPause.until(session, second);
+        CommandHold.until(session, second);
 
         InOrder order = inOrder(transport);
         order.verify(transport).setReadable(false);
