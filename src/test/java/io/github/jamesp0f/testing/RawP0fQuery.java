@@ -137,14 +137,17 @@ public final class RawP0fQuery implements Closeable {
         private final int magic;
         private final int status;
         private final int distance;
+        private final int osMatchQuality;
         private final String osName;
         private final String osFlavor;
         private final String linkType;
 
-        private Answer(int magic, int status, int distance, String osName, String osFlavor, String linkType) {
+        private Answer(int magic, int status, int distance, int osMatchQuality, String osName, String osFlavor,
+                       String linkType) {
             this.magic = magic;
             this.status = status;
             this.distance = distance;
+            this.osMatchQuality = osMatchQuality;
             this.osName = osName;
             this.osFlavor = osFlavor;
             this.linkType = linkType;
@@ -152,8 +155,8 @@ public final class RawP0fQuery implements Closeable {
 
         static Answer decode(byte[] bytes) {
             ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            return new Answer(b.getInt(0), b.getInt(4), b.getShort(36), text(bytes, 40), text(bytes, 72),
-                text(bytes, 168));
+            return new Answer(b.getInt(0), b.getInt(4), b.getShort(36), b.get(39) & 0xFF, text(bytes, 40),
+                text(bytes, 72), text(bytes, 168));
         }
 
         private static String text(byte[] bytes, int offset) {
@@ -179,6 +182,11 @@ public final class RawP0fQuery implements Closeable {
         /** Hops; 255 when p0f does not know. */
         public int distance() {
             return distance;
+        }
+
+        /** p0f's os_match_q: bit 1 fuzzy, bit 2 generic signature. */
+        public int osMatchQuality() {
+            return osMatchQuality;
         }
 
         /** Empty when p0f has not matched an OS. */
