@@ -1,15 +1,12 @@
 package io.github.jamesp0f.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One SMTP session from a crafted SYN, over a {@link TunLink}: runs
@@ -43,22 +40,9 @@ public final class CraftedSmtp {
         command.addAll(List.of(source.getHostAddress(), Integer.toString(port), "--tun", link.name(), "--destination",
             link.serverAddress(source instanceof Inet6Address).getHostAddress()));
         command.addAll(Arrays.asList(options));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            // Every wait of the script ends by itself (--timeout, 10 s by default): reading to the end returns.
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not exit after closing its output");
-            }
-            return new Transcript(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + SCRIPT, e);
-        }
+        // Every wait of the script ends by itself (--timeout, 10 s by default), a session has five.
+        Commands.Result result = Commands.run(command, "", Duration.ofSeconds(120));
+        return new Transcript(result.status(), result.output().trim());
     }
 
     public static Path script() {

@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,10 +43,10 @@ public final class TunLink implements AutoCloseable {
         TunLink link = new TunLink("kt" + ProcessHandle.current().pid() + "x" + COUNTER.incrementAndGet(), freeSubnet());
         Runtime.getRuntime().addShutdownHook(link.shutdownHook);
         try {
-            SystemCommand.run("ip", "tuntap", "add", "dev", link.name, "mode", "tun");
-            SystemCommand.run("ip", "addr", "add", link.ipv4(1).getHostAddress() + "/24", "dev", link.name);
-            SystemCommand.run("ip", "addr", "add", link.ipv6(1).getHostAddress() + "/64", "dev", link.name, "nodad");
-            SystemCommand.run("ip", "link", "set", link.name, "up");
+            run("ip", "tuntap", "add", "dev", link.name, "mode", "tun");
+            run("ip", "addr", "add", link.ipv4(1).getHostAddress() + "/24", "dev", link.name);
+            run("ip", "addr", "add", link.ipv6(1).getHostAddress() + "/64", "dev", link.name, "nodad");
+            run("ip", "link", "set", link.name, "up");
             return link;
         } catch (RuntimeException e) {
             link.close();
@@ -68,7 +70,7 @@ public final class TunLink implements AutoCloseable {
         for (int i = 0; i < SUBNETS; i++) {
             int candidate = (start + i) % SUBNETS;
             String prefix = "198.18." + (FIRST_THIRD_OCTET + candidate) + ".0/24";
-            if (SystemCommand.run("ip", "-o", "addr", "show", "to", prefix).isEmpty()) {
+            if (run("ip", "-o", "addr", "show", "to", prefix).isEmpty()) {
                 return candidate;
             }
         }
@@ -104,7 +106,7 @@ public final class TunLink implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (Files.exists(Paths.get("/sys/class/net", name))) {
-            SystemCommand.run("ip", "link", "del", name);
+            run("ip", "link", "del", name);
         }
         if (Thread.currentThread() != shutdownHook) {
             try {
@@ -113,6 +115,10 @@ public final class TunLink implements AutoCloseable {
                 // The JVM is already shutting down.
             }
         }
+    }
+
+    private static String run(String... command) {
+        return Commands.check(List.of(command), "", Duration.ofSeconds(10)).trim();
     }
 
     private static InetAddress address(String text) {

@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Assumptions;
@@ -51,15 +53,15 @@ public final class VethPair implements AutoCloseable {
 
     private void setUp(int mtu) {
         String clientInterface = "lc" + serverInterface.substring(2);
-        SystemCommand.run("ip", "netns", "add", client);
-        SystemCommand.run("ip", "netns", "add", server);
-        SystemCommand.run("ip", "link", "add", clientInterface, "netns", client, "type", "veth", "peer", "name",
-            serverInterface, "netns", server);
+        run("ip", "netns", "add", client);
+        run("ip", "netns", "add", server);
+        run("ip", "link", "add", clientInterface, "netns", client, "type", "veth", "peer", "name", serverInterface,
+            "netns", server);
         for (String[] end : new String[][] {{client, clientInterface, "1"}, {server, serverInterface, "2"}}) {
-            SystemCommand.run("ip", "-n", end[0], "link", "set", "lo", "up");
-            SystemCommand.run("ip", "-n", end[0], "link", "set", end[1], "mtu", Integer.toString(mtu), "up");
-            SystemCommand.run("ip", "-n", end[0], "addr", "add", "198.18.16." + end[2] + "/24", "dev", end[1]);
-            SystemCommand.run("ip", "-n", end[0], "addr", "add", "2001:2:0:16::" + end[2] + "/64", "dev", end[1], "nodad");
+            run("ip", "-n", end[0], "link", "set", "lo", "up");
+            run("ip", "-n", end[0], "link", "set", end[1], "mtu", Integer.toString(mtu), "up");
+            run("ip", "-n", end[0], "addr", "add", "198.18.16." + end[2] + "/24", "dev", end[1]);
+            run("ip", "-n", end[0], "addr", "add", "2001:2:0:16::" + end[2] + "/64", "dev", end[1], "nodad");
         }
     }
 
@@ -85,7 +87,7 @@ public final class VethPair implements AutoCloseable {
      */
     public void connectFromClient(boolean ipv6, int port) {
         String family = ipv6 ? "AF_INET6" : "AF_INET";
-        SystemCommand.run("ip", "netns", "exec", client, "python3", "-c",
+        run("ip", "netns", "exec", client, "python3", "-c",
             "import socket\ns = socket.socket(socket." + family + ")\ns.settimeout(2)\n"
                 + "try:\n    s.connect(('" + serverAddress(ipv6).getHostAddress() + "', " + port + "))\n"
                 + "except OSError:\n    pass\n");
@@ -95,7 +97,7 @@ public final class VethPair implements AutoCloseable {
     public synchronized void close() {
         for (String namespace : new String[] {client, server}) {
             if (Files.exists(Paths.get("/run/netns", namespace))) {
-                SystemCommand.run("ip", "netns", "del", namespace);
+                run("ip", "netns", "del", namespace);
             }
         }
         if (Thread.currentThread() != shutdownHook) {
@@ -113,6 +115,10 @@ public final class VethPair implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(text, e);
         }
+    }
+
+    private static void run(String... command) {
+        Commands.check(List.of(command), "", Duration.ofSeconds(10));
     }
 
     @Override
