@@ -66,6 +66,26 @@ public final class P0fClientXml {
         }
     }
 
+    /**
+     * The daemon's settings when the element names a daemon ({@code <socketPath>} or
+     * {@code <p0fAddress>}); empty when it names none and sets none of the other client elements.
+     *
+     * @throws ConfigurationException naming a client element set without a daemon to apply it to
+     */
+    public static Optional<P0fClientConfig> readIfPresent(Configuration config) throws ConfigurationException {
+        if (ConfigValues.text(config, SOCKET_PATH.key()).isPresent()
+            || ConfigValues.text(config, P0F_ADDRESS.key()).isPresent()) {
+            return Optional.of(read(config));
+        }
+        for (P0fClientConfig.Setting setting : P0fClientConfig.Setting.values()) {
+            if (ConfigValues.text(config, setting.key()).isPresent()) {
+                throw new ConfigurationException("<" + setting.key() + "> is set but no p0f daemon is: it applies to the"
+                    + " daemon named by <" + SOCKET_PATH.key() + "> or <" + P0F_ADDRESS.key() + ">");
+            }
+        }
+        return Optional.empty();
+    }
+
     public static P0fClientConfig read(Configuration config) throws ConfigurationException {
         P0fClientConfig.Builder builder = P0fClientConfig.builder(endpoint(config));
         Optional<String> version = ConfigValues.text(config, VERSION.key());
