@@ -176,7 +176,7 @@ public class P0fMetrics {
         private final long kernel;
         private final long kernelNoSyn;
 
-        SourceCounts(long daemon, long kernel, long kernelNoSyn) {
+        public SourceCounts(long daemon, long kernel, long kernelNoSyn) {
             this.daemon = daemon;
             this.kernel = kernel;
             this.kernelNoSyn = kernelNoSyn;

@@ -181,7 +181,7 @@ final class KernelSource {
 
     /** Each listening socket seen so far, and whether it keeps SYNs (or why not). */
     Map<String, String> sockets() {
-        return Map.copyOf(sockets);
+        return sockets;
     }
 
     P0fDatabase database() {

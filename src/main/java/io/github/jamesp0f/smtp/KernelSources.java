@@ -26,35 +26,44 @@ public class KernelSources {
 
     /** What each one reads from and does where no SYN is saved, and its listening sockets so far. */
     public List<View> views() {
-        return sources.stream().map(View::new).collect(Collectors.toList());
+        return sources.stream()
+            .map(source -> new View(source.database().toString(), source.insteadOnSocket(), source.insteadOfSyn(),
+                source.sockets()))
+            .collect(Collectors.toList());
     }
 
     /** One handler's kernel source, as the status route shows it. */
     public static final class View {
-        private final KernelSource source;
+        private final String database;
+        private final String insteadOnSocket;
+        private final String insteadOfSyn;
+        private final Map<String, String> sockets;
 
-        private View(KernelSource source) {
-            this.source = source;
+        public View(String database, String insteadOnSocket, String insteadOfSyn, Map<String, String> sockets) {
+            this.database = database;
+            this.insteadOnSocket = insteadOnSocket;
+            this.insteadOfSyn = insteadOfSyn;
+            this.sockets = Map.copyOf(sockets);
         }
 
         /** The signature database, with its size. */
         public String database() {
-            return source.database().toString();
+            return database;
         }
 
-        /** What clients get on a socket that keeps no SYNs (NIO, PROXY). */
+        /** What clients get on a socket that keeps no SYNs (NIO transport, PROXY protocol). */
         public String insteadOnSocket() {
-            return source.insteadOnSocket();
+            return insteadOnSocket;
         }
 
         /** What a client gets when the kernel kept no SYN for its connection. */
         public String insteadOfSyn() {
-            return source.insteadOfSyn();
+            return insteadOfSyn;
         }
 
         /** Each listening socket seen so far ("198.18.112.1:2525") and whether it keeps SYNs, or why not. */
         public Map<String, String> sockets() {
-            return source.sockets();
+            return sockets;
         }
     }
 }
