@@ -3,9 +3,8 @@ package io.github.jamesp0f.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
