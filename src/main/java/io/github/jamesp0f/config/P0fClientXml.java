@@ -10,6 +10,8 @@ import static io.github.jamesp0f.client.P0fClientConfig.Setting.TIMEOUT;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.VERSION;
 
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.commons.configuration2.Configuration;
@@ -77,11 +79,17 @@ public final class P0fClientXml {
             || ConfigValues.text(config, P0F_ADDRESS.key()).isPresent()) {
             return Optional.of(read(config));
         }
+        List<String> unused = new ArrayList<>();
         for (P0fClientConfig.Setting setting : P0fClientConfig.Setting.values()) {
             if (ConfigValues.text(config, setting.key()).isPresent()) {
-                throw new ConfigurationException("<" + setting.key() + "> is set but no p0f daemon is: it applies to the"
-                    + " daemon named by <" + SOCKET_PATH.key() + "> or <" + P0F_ADDRESS.key() + ">");
+                unused.add("<" + setting.key() + ">");
             }
+        }
+        if (!unused.isEmpty()) {
+            throw new ConfigurationException(String.join(", ", unused) + (unused.size() == 1 ? " is" : " are")
+                + " set but no p0f daemon is: " + (unused.size() == 1 ? "it applies" : "they apply") + " to the daemon"
+                + " named by <" + SOCKET_PATH.key() + "> or <" + P0F_ADDRESS.key() + "> only; remove "
+                + (unused.size() == 1 ? "it" : "them") + ", or name the daemon");
         }
         return Optional.empty();
     }

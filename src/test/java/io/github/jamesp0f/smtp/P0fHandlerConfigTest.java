@@ -185,6 +185,10 @@ class P0fHandlerConfigTest {
             broken.toString());
         assertThatThrownBy(() -> parse("source", "kernel", "socketPath", "", "timeout", "2s"))
             .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("<timeout> is set but no p0f daemon is");
+        assertThatThrownBy(() -> parse("source", "kernel", "socketPath", "", "version", "3", "cacheTtl", "1m"))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessage("<version>, <cacheTtl> are set but no p0f daemon is: they apply to the daemon named by"
+                + " <socketPath> or <p0fAddress> only; remove them, or name the daemon");
         assertThatThrownBy(() -> parse("source", "p0f", "socketPath", ""))
             .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("<socketPath> or <p0fAddress> is required");
     }
