@@ -49,9 +49,6 @@ class KernelSourceIT {
         + "<os>^windows</os><blockTime>" + BLOCK_TIME.toSeconds() + "s</blockTime></handler>";
     private static final String NEXT_HANDLER = "//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The p0f daemon's elements, which the samples set and the kernel source does not take. */
-    private static final String[] DAEMON_ELEMENTS = {"socketPath", "version", "localAddress", "timeout", "connections",
-        "cacheTtl", "cacheSize", "noMatchRetryDelay", "retryWindow"};
 
     private static TunLink link;
     private static RealDns dns;
@@ -90,11 +87,7 @@ class KernelSourceIT {
 
     /** The samples' first server on the link, the kernel its source, FreeBSD blocked, Windows greylisted. */
     private static XmlConfig kernelServer(int port) {
-        XmlConfig server = SampleConfigs.smtpServer(server().getHostAddress(), port, "/unused");
-        for (String daemonElement : DAEMON_ELEMENTS) {
-            server.removeIfPresent(SampleConfigs.HANDLER + "/" + daemonElement);
-        }
-        return server.setChild(SampleConfigs.HANDLER, "source", "kernel")
+        return SampleConfigs.kernelSource(SampleConfigs.smtpServer(server().getHostAddress(), port, "/unused"))
             .setText(SampleConfigs.HANDLER + "/blockedOperatingSystems", "Windows XP\nFreeBSD")
             .insertBefore(NEXT_HANDLER, GREYLIST)
             .setAttribute("//handlerchain", "enableJmx", "false");

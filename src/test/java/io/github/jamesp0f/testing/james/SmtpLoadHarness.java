@@ -55,11 +55,15 @@ import io.github.jamesp0f.testing.RealP0f;
  * not slow down the next interval's connects.</li>
  * </ul>
  *
+ * <p>On James 3.9 every server runs on Netty's epoll transport ({@code load.epoll}, default true
+ * there), and a server whose handler reads the kernel's saved SYN instead of asking p0f ("kernel
+ * source") is among the scenarios.
+ *
  * <p>System properties: {@code load.clients} (32), {@code load.rounds} (10), {@code load.seconds}
  * (5, measured per scenario and round, after 1 s of ramp-up), {@code load.warmupSeconds} (600, at
  * most), {@code load.heap} (1g, James's -Xms and -Xmx), {@code load.jvmArgs} (more options for
  * James's JVM, e.g. {@code -XX:StartFlightRecording=filename=/tmp/james.jfr}), {@code load.scenarios}
- * (all; a comma-separated subset of without,live,stalled,missing,cached,control, the two servers
+ * (all; a comma-separated subset of without,kernel,live,stalled,missing,cached,control, the two servers
  * without the extension always included: fewer scenarios leave time for more rounds), {@code load.p0fMailets}
  * ({@code true}; {@code false} measures the handler and p0f without the header mailet and the OS
  * routing rule of the sample mailetcontainer.xml).
@@ -83,7 +87,7 @@ public final class SmtpLoadHarness {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final List<String> PASSED_PROPERTIES =
         List.of("logback.configurationFile", "basedir", "james-p0f.jar", "james.version", "james.line", "james.exit.on.startup.error",
-            LoadTarget.P0F_MAILETS);
+            LoadTarget.P0F_MAILETS, LoadTarget.EPOLL);
 
     private final int clients = Integer.getInteger("load.clients", 32);
     private final int seconds = Integer.getInteger("load.seconds", 5);
@@ -101,7 +105,10 @@ public final class SmtpLoadHarness {
     }
 
     private enum Scenario {
-        WITHOUT_EXTENSION("without extension"), LIVE("live p0f"), STALLED("p0f stalled"), MISSING("socket missing"),
+        WITHOUT_EXTENSION("without extension"),
+        /** The kernel's saved SYN matched in James, no daemon (James 3.9 with epoll only). */
+        KERNEL("kernel source"),
+        LIVE("live p0f"), STALLED("p0f stalled"), MISSING("socket missing"),
         /** Live p0f, but the handler's default cache (60s): every client here is 127.0.0.1, so answers come from it. */
         CACHED("live p0f, cached"),
         /** A second server without the handler: its ratio to the first shows the harness's own noise. */
@@ -116,16 +123,18 @@ public final class SmtpLoadHarness {
         /** From {@code load.scenarios}: the named ones plus both servers without the extension, in declaration order. */
         static List<Scenario> chosen(String names) {
             if (names.isBlank()) {
-                return List.of(values());
+                // The kernel source needs the epoll transport: James 3.8 refuses it.
+                return Arrays.stream(values()).filter(scenario -> scenario != KERNEL || LoadTarget.epoll())
+                    .collect(Collectors.toList());
             }
             Set<Scenario> chosen = EnumSet.of(WITHOUT_EXTENSION, CONTROL);
-            Map<String, Scenario> byName = Map.of("without", WITHOUT_EXTENSION, "live", LIVE, "stalled", STALLED,
-                "missing", MISSING, "cached", CACHED, "control", CONTROL);
+            Map<String, Scenario> byName = Map.of("without", WITHOUT_EXTENSION, "kernel", KERNEL, "live", LIVE,
+                "stalled", STALLED, "missing", MISSING, "cached", CACHED, "control", CONTROL);
             for (String name : names.split(",")) {
                 Scenario scenario = byName.get(name.trim());
                 if (scenario == null) {
                     throw new IllegalArgumentException("load.scenarios: unknown scenario '" + name.trim()
-                        + "' (known: without, live, stalled, missing, cached, control)");
+                        + "' (known: without, kernel, live, stalled, missing, cached, control)");
                 }
                 chosen.add(scenario);
             }
@@ -164,6 +173,10 @@ public final class SmtpLoadHarness {
                     case MISSING:
                         port = JamesTestServer.freePort();
                         handler = "=" + temp.resolve("missing.sock");
+                        break;
+                    case KERNEL:
+                        port = JamesTestServer.freePort();
+                        handler = "=" + LoadTarget.KERNEL;
                         break;
                     default:
                         port = JamesTestServer.freePort();
@@ -252,9 +265,9 @@ public final class SmtpLoadHarness {
         List<Result> control = results.get(Scenario.CONTROL);
         System.out.println();
         System.out.printf(Locale.ROOT, "%d clients; %d rounds of %d s per scenario, scenarios rotated each round;"
-            + " one James %s (-Xmx%s, Java %s), one SMTP server per scenario; p0f mailets: %s%n", clients, rounds, seconds,
-            JamesTestServer.jamesVersion(), heap, Runtime.version().feature(),
-            System.getProperty(LoadTarget.P0F_MAILETS, "true"));
+            + " one James %s (-Xmx%s, Java %s), one SMTP server per scenario (%s transport); p0f mailets: %s%n", clients,
+            rounds, seconds, JamesTestServer.jamesVersion(), heap, Runtime.version().feature(),
+            LoadTarget.epoll() ? "epoll" : "NIO", System.getProperty(LoadTarget.P0F_MAILETS, "true"));
         System.out.printf(Locale.ROOT, "%-18s %11s %7s %8s %15s %7s %13s %10s %13s%n", "scenario", "sessions/s", "ratio",
             "vs both", "ratio range", "errors", "James CPU/s.", "+vs both", "p0f CPU/s.");
         for (Scenario scenario : scenarios) {
