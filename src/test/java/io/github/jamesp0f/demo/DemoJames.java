@@ -31,10 +31,12 @@ import com.google.inject.multibindings.Multibinder;
  *
  * <pre>
  * DemoJames --home DIR --smtp-port 2525 --imap-port 1143 --webadmin-port 8000
- *           --p0f-socket /path/p0f.sock --block-time 5s --user demo@localhost --password demo
- *           [--dns-server 127.53.0.1]
+ *           (--p0f-socket /path/p0f.sock | --kernel-link 198.18.120.1) --block-time 5s
+ *           --user demo@localhost --password demo [--dns-server 127.53.0.1]
  * </pre>
- * With {@code --dns-server}, James's DNS (dnsservice.xml) uses that server only.
+ * With {@code --kernel-link}, no p0f: the handler reads the kernel's saved SYN (James 3.9, epoll),
+ * and SMTP listens on that address too. With {@code --dns-server}, James's DNS (dnsservice.xml)
+ * uses that server only.
  * Demo support, not part of the extension (its classes come from extensions-jars only).
  */
 public final class DemoJames {
@@ -52,8 +54,8 @@ public final class DemoJames {
         GuiceJamesServer server = null;
         try {
             new DemoConfiguration(Integer.parseInt(options.get("smtp-port")), Integer.parseInt(options.get("imap-port")),
-                Integer.parseInt(options.get("webadmin-port")), options.get("p0f-socket"), options.get("block-time"),
-                options.get("dns-server"))
+                Integer.parseInt(options.get("webadmin-port")), options.get("p0f-socket"), options.get("kernel-link"),
+                options.get("block-time"), options.get("dns-server"))
                 .writeTo(home.resolve("conf"));
             Files.createDirectories(home.resolve("extensions-jars"));
             server = create(home);
@@ -87,19 +89,22 @@ public final class DemoJames {
             }
             options.put(args[i].substring(2), args[i + 1]);
         }
-        for (String required : new String[] {"home", "smtp-port", "imap-port", "webadmin-port", "p0f-socket",
-            "block-time", "user", "password"}) {
+        for (String required : new String[] {"home", "smtp-port", "imap-port", "webadmin-port", "block-time", "user",
+            "password"}) {
             if (!options.containsKey(required)) {
                 usage("missing --" + required);
             }
+        }
+        if (options.containsKey("p0f-socket") == options.containsKey("kernel-link")) {
+            usage("give --p0f-socket (the p0f daemon) or --kernel-link (the kernel source), one of them");
         }
         return options;
     }
 
     private static void usage(String problem) {
         System.err.println("DemoJames: " + problem + "\nusage: DemoJames --home DIR --smtp-port N --imap-port N"
-            + " --webadmin-port N --p0f-socket PATH --block-time 5s --user USER@DOMAIN --password SECRET"
-            + " [--dns-server ADDRESS]");
+            + " --webadmin-port N (--p0f-socket PATH | --kernel-link ADDRESS) --block-time 5s --user USER@DOMAIN"
+            + " --password SECRET [--dns-server ADDRESS]");
         System.exit(2);
     }
 

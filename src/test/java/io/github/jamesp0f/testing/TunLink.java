@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
  * A TUN device of the test's own in this namespace: a link on which servers of the test listen at
  * {@link #serverAddress}, and on which {@code contrib/tools/crafted-smtp.py} plays any number of
  * client hosts ({@link #clientAddress}) whose packets it writes and reads itself, so that no kernel
- * socket exists on the client side. Addresses: one /24 of 198.18.112.0/20 (the kernel source's
+ * socket exists on the client side. Addresses: one /24 of 198.18.112.0/21 (the kernel source's
  * tests' share of RFC 2544's benchmarking range) that no interface holds, and the matching /64 of
  * 2001:2::/48 (RFC 5180's). Nothing routes out of the link. The device's name ends with this JVM's
  * PID and a counter, so that runs of other engineers never collide; {@link #close()} deletes it,
@@ -25,7 +25,8 @@ public final class TunLink implements AutoCloseable {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final int FIRST_THIRD_OCTET = 112;
-    private static final int SUBNETS = 16;
+    /** 198.18.112.0/21; the demo's TUN link takes its /24 from 198.18.120.0/21. */
+    private static final int SUBNETS = 8;
 
     private final String name;
     private final int subnet;
@@ -74,8 +75,8 @@ public final class TunLink implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("every /24 of 198.18.112.0/20 is on an interface: TUN links left behind?"
-            + " (ip -o addr show to 198.18.112.0/20)");
+        throw new IllegalStateException("every /24 of 198.18.112.0/21 is on an interface: TUN links left behind?"
+            + " (ip -o addr show to 198.18.112.0/21)");
     }
 
     public String name() {
