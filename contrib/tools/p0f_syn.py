@@ -3,7 +3,8 @@
 parse_signature(text) reads one p0f `sig` value (ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass);
 build_syn(signature, source, destination, ...) returns the IPv4 or IPv6 packet (IP header onward) that
 p0f 3.09b matches to that signature exactly (not fuzzily), and raw_signature(packet) the raw_sig p0f
-logs for a packet. The rules follow p0f's own code (fp_tcp.c, process.c), not its README:
+logs for a packet. The rules are those the p0f 3.09b daemon applies where they differ from its README
+(each checked by handing the SYNs to p0f itself: p0f -r on a capture, and DatabaseLabelsIT):
 
 - a wildcard gets a concrete value: version from the source address, MSS 1460 (smaller when the window
   multiplier needs it), window 65521 (a prime, so p0f sees no multiple of the MSS or MTU), scale 14
@@ -63,7 +64,7 @@ class Signature:
 
 
 def parse_signature(text):
-    """Parses one p0f `sig` value, with p0f's own rules (readfp.c, fp_tcp.c tcp_register_sig)."""
+    """Parses one p0f `sig` value, refusing what p0f 3.09b refuses to load."""
     fields = text.strip().split(":")
     if len(fields) != 8:
         raise SignatureError("a signature has 8 fields (ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass), "
@@ -370,7 +371,7 @@ def checksum(data):
 
 
 def raw_signature(packet):
-    """The raw_sig p0f 3.09b logs for this SYN (fp_tcp.c dump_sig), for comparing with p0f's log."""
+    """The raw_sig p0f 3.09b logs for this SYN, for comparing with p0f's log."""
     ipv6 = packet[0] >> 4 == 6
     if ipv6:
         ttl, olen, header, quirks = packet[7], 0, 40, []

@@ -1,5 +1,7 @@
 package io.github.jamesp0f.syn;
 
+import java.util.Objects;
+
 /**
  * The kinds and order of a SYN's TCP options, p0f's {@code olayout}: for example
  * {@code mss,sok,ts,nop,ws}, or {@code mss,nop,eol+3} where an end-of-options option is followed by
@@ -108,23 +110,6 @@ public final class OptionLayout {
             && eolPadding == otherEolPadding;
     }
 
-    /** A hash of a packed layout, equal for equal layouts, for {@link SynMatcher}'s index. */
-    static long hash(long word0, long word1, long word2, int count, int eolPadding) {
-        long h = word0 * 0x9E3779B97F4A7C15L;
-        h = (h ^ word1) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ word2) * 0x165667B19E3779F9L;
-        h ^= ((long) count << 8) | eolPadding;
-        return h ^ (h >>> 31);
-    }
-
-    long hash() {
-        return hash(word0, word1, word2, count, eolPadding);
-    }
-
-    int count() {
-        return count;
-    }
-
     /** The layout as p0f writes it. */
     static String describe(long word0, long word1, long word2, int count, int eolPadding) {
         StringBuilder text = new StringBuilder();
@@ -153,7 +138,7 @@ public final class OptionLayout {
 
     @Override
     public int hashCode() {
-        return Long.hashCode(hash());
+        return Objects.hash(word0, word1, word2, count, eolPadding);
     }
 
     @Override

@@ -92,10 +92,6 @@ public final class SynSignature {
         return layout.matches(layout0, layout1, layout2, optionCount, eolPadding);
     }
 
-    long layoutHash() {
-        return OptionLayout.hash(layout0, layout1, layout2, optionCount, eolPadding);
-    }
-
     /** Whether the SYN carries data (p0f's payload class {@code +}, else {@code 0}). */
     public boolean hasPayload() {
         return payload;

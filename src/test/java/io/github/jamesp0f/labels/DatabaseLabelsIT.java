@@ -25,6 +25,7 @@ import io.github.jamesp0f.testing.CraftedSynBatch;
 import io.github.jamesp0f.testing.P0fObservations;
 import io.github.jamesp0f.testing.RawP0fQuery;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.SignatureLines;
 
 /**
  * The label suite: one crafted SYN for every {@code [tcp:request]} signature that contrib/p0f/p0f.fp

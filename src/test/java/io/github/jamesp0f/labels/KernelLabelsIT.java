@@ -40,7 +40,7 @@ class KernelLabelsIT {
     static void start() {
         assumeTrue(kernelAtLeast(4, 19), "names Linux 4.19 and newer: this kernel is " + System.getProperty("os.version"));
         assumeTrue(Files.isReadable(RealP0f.STOCK_DATABASE), "needs p0f's own database at " + RealP0f.STOCK_DATABASE);
-        veth = VethPair.create(1500);
+        veth = VethPair.create("lbl", "198.18.16", "2001:2:0:16", 1500);
         int port = RealP0f.freePort();
         shippedOnVeth = RealP0f.builder().watchPort(port).inNamespace(veth.serverNamespace(), veth.serverInterface())
             .observations().start();

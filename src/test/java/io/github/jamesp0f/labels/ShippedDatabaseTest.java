@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jamesp0f.testing.ProjectFile;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.SignatureLines;
 
 /**
  * contrib/p0f/p0f.fp as a file, without root: p0f loads it (no signature shadows an earlier one

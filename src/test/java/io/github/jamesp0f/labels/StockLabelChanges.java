@@ -3,6 +3,8 @@ package io.github.jamesp0f.labels;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.jamesp0f.testing.SignatureLines;
+
 /**
  * Where a SYN built from a stock {@code [tcp:request]} line is not labelled as that line says, on
  * purpose: each entry names the line's signature, the label p0f gives instead, and why.

@@ -10,13 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import io.github.jamesp0f.testing.Commands;
+import io.github.jamesp0f.testing.Hex;
+import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.SignatureLines;
 
 class P0fDatabaseTest {
 
@@ -69,7 +77,7 @@ class P0fDatabaseTest {
             .get(0).label().flavor()).isEqualTo("3:4");
     }
 
-    /** Lines p0f 3.09b refuses to start with too (checked with p0f -f), and a few this reader alone refuses. */
+    /** Lines p0f 3.09b refuses to start with too ({@link #p0fRefusesToStartWithTheSameLinesButAFew}), but a few. */
     static Stream<Arguments> malformedLines() {
         String label = "label = s:unix:Test:x\n";
         String sig = "sig = *:64:0:*:8192,0:mss:df:0";
@@ -102,6 +110,10 @@ class P0fDatabaseTest {
             Arguments.of(label + "sig = *:64:0:*:8192,0:?256:df:0", "the option number after ? must be"),
             Arguments.of(label + "sig = *:64:0:*:8192,0:" + "nop,".repeat(24) + "nop:df:0", "has 25 options, p0f allows at most 24"),
             Arguments.of(label + "sig = *:64:0:*:8192,0:mss,,nop:df:0", "has an unknown option ''"),
+            Arguments.of(label + "sig = *:64:0:*:8192,0:mss,:df:0", "the option layout 'mss,' has an unknown option ''"),
+            Arguments.of(label + "sig = *:64:0:*:8192,0:mss,eol+:df:0", "the eol padding must be a number from 0 to 255, not ''"),
+            Arguments.of(label + "sig = *:64:0:*:8192,0:mss,?:df:0", "the option number after ? must be a number"),
+            Arguments.of(label + "sig = *:64:0:*:8192,0:mss:df,:0", "unknown quirk '' in 'df,'"),
             Arguments.of(label + "sig = *:64:0:*:8192,0:mss:foo:0", "unknown quirk 'foo'"),
             Arguments.of(label + "sig = *:64:0:*:8192,0:mss:DF:0", "unknown quirk 'DF'"),
             Arguments.of(label + "sig = 6:64:0:*:8192,0:mss:df:0", "quirk 'df' is for IPv4 only, in a signature for IPv6"),
@@ -133,6 +145,36 @@ class P0fDatabaseTest {
             .hasMessageContaining(message);
     }
 
+    /** Forms above that p0f 3.09b lets through by accident (64+ as 64, an empty option or quirk as none...). */
+    private static final Set<String> ONLY_THIS_READER_REFUSES = Set.of("not '64+'",
+        "the option layout 'mss,' has an unknown option ''", "the eol padding must be a number from 0 to 255, not ''",
+        "the option number after ? must be a number", "unknown quirk '' in 'df,'");
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("malformedLines")
+    void p0fRefusesToStartWithTheSameLinesButAFew(String body, String message, @TempDir Path directory)
+        throws IOException {
+        assumeThat(Files.isExecutable(RealP0f.binary())).as("p0f at " + RealP0f.binary()).isTrue();
+
+        Commands.Result p0f = loadInP0f(HEADER + body + "\n", directory);
+
+        if (ONLY_THIS_READER_REFUSES.contains(message)) {
+            assertThat(p0f.output()).as("p0f -f with: %s", body).contains("Loaded 1 signature");
+        } else {
+            assertThat(p0f.output()).as("p0f -f with: %s", body).contains("PROGRAM ABORT");
+            assertThat(p0f.status()).isNotZero();
+        }
+    }
+
+    /** p0f reading a database, then an empty capture file (a pcap header, link type Ethernet), then ending. */
+    private static Commands.Result loadInP0f(String text, Path directory) throws IOException {
+        Path database = Files.write(directory.resolve("p0f.fp"), text.getBytes(StandardCharsets.ISO_8859_1));
+        Path capture = Files.write(directory.resolve("empty.pcap"), Hex.bytes("d4c3b2a1 0200 0400 00000000 00000000"
+            + " ffff0000 01000000"));
+        return Commands.run(List.of(RealP0f.binary().toString(), "-f", database.toString(), "-r", capture.toString()), "",
+            Duration.ofSeconds(10));
+    }
+
     @Test
     void aDatabaseWithoutSynSignaturesIsRefused() {
         assertThatThrownBy(() -> read("classes = unix\n[mtu]\nlabel = A\nsig = 1500\n"))
@@ -147,22 +189,8 @@ class P0fDatabaseTest {
 
         P0fDatabase database = P0fDatabase.load(stock);
 
-        assertThat(database.requestSignatures()).hasSize(countRequestSigLines(stock));
+        assertThat(database.requestSignatures()).hasSize(SignatureLines.tcpRequest(stock).size());
         assertThat(database.mtuTable().lookup(1500)).contains("Ethernet or modem");
         assertThat(database.source()).isEqualTo(stock.toString());
-    }
-
-    /** The sig lines of [tcp:request], counted without the reader under test. */
-    static int countRequestSigLines(Path file) throws IOException {
-        int count = 0;
-        boolean inSection = false;
-        for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
-            if (line.startsWith("[")) {
-                inSection = line.equals("[tcp:request]");
-            } else if (inSection && line.startsWith("sig")) {
-                count++;
-            }
-        }
-        return count;
     }
 }

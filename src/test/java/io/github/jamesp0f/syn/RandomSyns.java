@@ -42,7 +42,7 @@ final class RandomSyns {
             int ipVersion = draw.random.nextInt(4) == 0 ? 6 : 4;
             InetAddress source = SynLab.craftedSource(firstSource + i, ipVersion);
             syns.add(new OracleSyn(OracleSyn.Kind.RANDOM, "random SYN " + i + " (seed " + seed + ")", source,
-                draw.syn(ipVersion).from(source).bytes()));
+                draw.syn(ipVersion).from(source).toPort(SynLab.CRAFTED_PORT).bytes()));
         }
         return syns;
     }

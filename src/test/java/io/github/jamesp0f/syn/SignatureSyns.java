@@ -1,20 +1,14 @@
 package io.github.jamesp0f.syn;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
-import io.github.jamesp0f.testing.Commands;
-import io.github.jamesp0f.testing.Hex;
+import io.github.jamesp0f.testing.CraftedSynBatch;
+import io.github.jamesp0f.testing.SignatureLines;
 import io.github.jamesp0f.testing.SynLab;
 
 /**
@@ -29,56 +23,36 @@ import io.github.jamesp0f.testing.SynLab;
  */
 final class SignatureSyns {
 
-    private static final Path CRAFT_SYN = Paths.get("contrib", "tools", "craft-syn.py");
-
     private final List<OracleSyn> syns = new ArrayList<>();
     private final List<String> refused = new ArrayList<>();
 
-    /** The sig lines of [tcp:request], read as text (not by the reader under test), in file order. */
-    static List<String> signatures(Path database) throws IOException {
-        List<String> signatures = new ArrayList<>();
-        boolean inSection = false;
-        for (String line : Files.readAllLines(database, StandardCharsets.ISO_8859_1)) {
-            if (line.startsWith("[")) {
-                inSection = line.equals("[tcp:request]");
-            } else if (inSection && line.startsWith("sig")) {
-                signatures.add(line.substring(line.indexOf('=') + 1).strip());
-            }
-        }
-        return signatures;
-    }
-
     /** Crafts the SYNs of every distinct signature of the databases, sources numbered from {@code firstSource}. */
-    static SignatureSyns craft(List<Path> databases, int firstSource) throws IOException {
+    static SignatureSyns craft(List<Path> databases, int firstSource) {
         Set<String> signatures = new LinkedHashSet<>();
         for (Path database : databases) {
-            signatures.addAll(signatures(database));
+            SignatureLines.tcpRequest(database).forEach(line -> signatures.add(line.sig));
         }
-        List<String[]> lines = new ArrayList<>(); // what, version, craft-syn arguments, TTL to send (0: as built)
+        List<Variant> variants = new ArrayList<>();
         for (String signature : signatures) {
-            lines.addAll(variants(signature));
+            variants.addAll(variants(signature));
         }
-        StringBuilder input = new StringBuilder();
-        for (int i = 0; i < lines.size(); i++) {
-            String[] line = lines.get(i);
-            String source = SynLab.craftedSource(firstSource + i, Integer.parseInt(line[1])).getHostAddress();
-            input.append(line[2].replace("SOURCE", source + " " + SynLab.CRAFTED_PORT)).append(" --source-port ")
-                .append(20000 + i % 40000).append('\n');
+        CraftedSynBatch batch = new CraftedSynBatch();
+        for (int i = 0; i < variants.size(); i++) {
+            Variant variant = variants.get(i);
+            batch.add(variant.signature, SynLab.craftedSource(firstSource + i, variant.ipVersion), SynLab.CRAFTED_PORT,
+                variant.options);
         }
-        List<String> output = run(input.toString());
-        if (output.size() != lines.size()) {
-            throw new IllegalStateException("craft-syn.py answered " + output.size() + " lines to " + lines.size());
-        }
+        List<CraftedSynBatch.Built> built = batch.build();
         SignatureSyns crafted = new SignatureSyns();
-        for (int i = 0; i < lines.size(); i++) {
-            String[] line = lines.get(i);
-            if (output.get(i).startsWith("error: ")) {
-                crafted.refused.add(line[0] + ": " + output.get(i));
+        for (int i = 0; i < variants.size(); i++) {
+            Variant variant = variants.get(i);
+            if (built.get(i).refusal != null) {
+                crafted.refused.add(variant.what + ": " + built.get(i).refusal);
             } else {
-                byte[] packet = Hex.bytes(output.get(i));
-                int ttl = Integer.parseInt(line[3]);
-                crafted.syns.add(new OracleSyn(OracleSyn.Kind.SIGNATURE, line[0],
-                    SynLab.craftedSource(firstSource + i, Integer.parseInt(line[1])), ttl > 0 ? withTtl(packet, ttl) : packet));
+                byte[] packet = built.get(i).packet;
+                crafted.syns.add(new OracleSyn(OracleSyn.Kind.SIGNATURE, variant.what,
+                    SynLab.craftedSource(firstSource + i, variant.ipVersion),
+                    variant.ttl > 0 ? withTtl(packet, variant.ttl) : packet));
             }
         }
         return crafted;
@@ -93,13 +67,13 @@ final class SignatureSyns {
         return refused;
     }
 
-    private static List<String[]> variants(String signature) {
+    private static List<Variant> variants(String signature) {
         String[] fields = signature.split(":", -1);
         boolean randomTtl = fields[1].endsWith("-");
         int ttl = Integer.parseInt(fields[1].replace("-", ""));
         List<String> quirks = fields[6].isEmpty() ? List.of() : Arrays.asList(fields[6].split(","));
         int ipVersion = fields[0].equals("6") ? 6 : 4;
-        List<String[]> variants = new ArrayList<>();
+        List<Variant> variants = new ArrayList<>();
         add(variants, signature, ipVersion, "exactly", "");
         if (fields[0].equals("*")) {
             add(variants, signature, 6, "exactly, over IPv6", "");
@@ -151,15 +125,32 @@ final class SignatureSyns {
         return variants;
     }
 
-    private static void add(List<String[]> variants, String signature, int ipVersion, String how, String options) {
+    private static void add(List<Variant> variants, String signature, int ipVersion, String how, String options) {
         add(variants, signature, ipVersion, how, options, 0);
     }
 
     /** {@code ttl} other than 0: sent with that TTL, which craft-syn.py (exact matches only) does not build. */
-    private static void add(List<String[]> variants, String signature, int ipVersion, String how, String options,
+    private static void add(List<Variant> variants, String signature, int ipVersion, String how, String options,
                             int ttl) {
-        variants.add(new String[] {"sig " + signature + ", " + how, Integer.toString(ipVersion),
-            "--sig '" + signature + "' SOURCE " + options, Integer.toString(ttl)});
+        variants.add(new Variant("sig " + signature + ", " + how, signature, ipVersion,
+            options.isEmpty() ? new String[0] : options.split(" "), ttl));
+    }
+
+    /** One SYN to craft: what it is, from which signature and IP version, craft-syn.py's options, a TTL to set. */
+    private static final class Variant {
+        final String what;
+        final String signature;
+        final int ipVersion;
+        final String[] options;
+        final int ttl;
+
+        Variant(String what, String signature, int ipVersion, String[] options, int ttl) {
+            this.what = what;
+            this.signature = signature;
+            this.ipVersion = ipVersion;
+            this.options = options;
+            this.ttl = ttl;
+        }
     }
 
     /** The packet with another TTL (hop limit), the IPv4 header checksum made right again. */
@@ -191,11 +182,5 @@ final class SignatureSyns {
         String[] copy = fields.clone();
         copy[6] = String.join(",", changed);
         return String.join(":", copy);
-    }
-
-    private static List<String> run(String input) {
-        String output = Commands.run(List.of("python3", CRAFT_SYN.toString(), "--batch", "--hex"), input,
-            Duration.ofSeconds(120)).output();
-        return Arrays.stream(output.split("\n")).filter(line -> !line.isEmpty()).collect(Collectors.toList());
     }
 }

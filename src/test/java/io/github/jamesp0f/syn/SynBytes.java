@@ -29,6 +29,7 @@ final class SynBytes {
     private String options = "";
     private int payloadLength;
     private InetAddress source;
+    private int destinationPort = 25;
 
     static SynBytes ipv4() {
         return new SynBytes();
@@ -43,6 +44,11 @@ final class SynBytes {
     /** The source address (of the SYN's IP version); by default 127.0.0.2 or ::2, to 127.0.0.1 or ::1. */
     SynBytes from(InetAddress address) {
         source = address;
+        return this;
+    }
+
+    SynBytes toPort(int port) {
+        destinationPort = port;
         return this;
     }
 
@@ -148,7 +154,7 @@ final class SynBytes {
             }
             packet.putLong(0).putLong(1);
         }
-        packet.putShort((short) 40000).putShort((short) 25).putInt((int) seq).putInt((int) ack)
+        packet.putShort((short) 40000).putShort((short) destinationPort).putInt((int) seq).putInt((int) ack)
             .put((byte) (((tcpLength / 4) << 4) | reservedBits)).put((byte) flags).putShort((short) window)
             .putShort((short) 0).putShort((short) urgentPointer).put(tcpOptions);
         return packet.array();

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,9 +19,10 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.jamesp0f.testing.NamespaceP0f;
+import io.github.jamesp0f.testing.ProjectFile;
 import io.github.jamesp0f.testing.RawP0fQuery;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.SignatureLines;
 import io.github.jamesp0f.testing.SynLab;
 
 /**
@@ -38,16 +38,15 @@ import io.github.jamesp0f.testing.SynLab;
  */
 class SynOracleTest {
 
-    private static final Path STOCK = Paths.get("/etc/p0f/p0f.fp");
-    private static final Path SHIPPED = Paths.get("contrib", "p0f", "p0f.fp");
+    private static final Path STOCK = RealP0f.STOCK_DATABASE;
+    private static final Path SHIPPED = ProjectFile.of(RealP0f.SHIPPED_DATABASE);
     private static final long SEED = 19;
     private static final int RANDOM_SYNS = 1500;
     private static final List<String> QUALITIES = List.of("specific", "generic", "fuzzy", "fuzzy generic", "none");
 
     @Test
     void p0fAndTheMatcherAgreeOnEverySyn() throws Exception {
-        assumeTrue(Files.isExecutable(RealP0f.binary()), "needs p0f (apt-get install p0f)");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces, raw packets)");
+        RealP0f.assumeAvailable();
         assumeTrue(Files.exists(STOCK) && Files.exists(SHIPPED), "needs " + STOCK + " and " + SHIPPED);
         Path rules = Files.createTempFile("rules-", ".fp");
         try {
@@ -60,8 +59,10 @@ class SynOracleTest {
 
     private static void compare(List<Path> databases) throws IOException {
         SignatureSyns crafted = SignatureSyns.craft(databases.subList(0, 2), 0);
-        List<String> allSignatures = new ArrayList<>(SignatureSyns.signatures(STOCK));
-        allSignatures.addAll(SignatureSyns.signatures(SHIPPED));
+        List<String> allSignatures = new ArrayList<>();
+        for (Path database : databases.subList(0, 2)) {
+            SignatureLines.tcpRequest(database).forEach(line -> allSignatures.add(line.sig));
+        }
         List<OracleSyn> syns = new ArrayList<>(crafted.syns());
         int nextSource = crafted.syns().size() + crafted.refused().size();
         syns.addAll(RandomSyns.draw(SEED, RANDOM_SYNS, allSignatures, nextSource));
@@ -89,7 +90,8 @@ class SynOracleTest {
         for (RuleSyn rule : RuleSyn.values()) {
             SynBytes syn = rule.syn();
             InetAddress source = SynLab.craftedSource(firstSource + rule.ordinal(), SynParser.parse(syn.bytes()).ipVersion());
-            syns.add(new OracleSyn(OracleSyn.Kind.RULE, "rule: " + rule.what(), source, syn.from(source).bytes()));
+            syns.add(new OracleSyn(OracleSyn.Kind.RULE, "rule: " + rule.what(), source,
+                syn.from(source).toPort(SynLab.CRAFTED_PORT).bytes()));
         }
         return syns;
     }
@@ -127,43 +129,31 @@ class SynOracleTest {
             syns.stream().map(OracleSyn::source).collect(Collectors.toList()));
     }
 
-    private static List<OracleVerdict> judge(SynLab lab, NamespaceP0f p0f, List<OracleSyn> syns, SynMatcher matcher)
+    private static List<OracleVerdict> judge(SynLab lab, RealP0f p0f, List<OracleSyn> syns, SynMatcher matcher)
         throws IOException {
-        p0f.awaitKnown(syns.get(syns.size() - 1).source(), Duration.ofSeconds(10)); // the kernel's SYNs came last
+        SynLab.awaitKnown(p0f, syns.get(syns.size() - 1).source(), Duration.ofSeconds(10)); // the kernel's SYNs came last
         Map<OracleSyn, RawP0fQuery.Answer> answers = new LinkedHashMap<>();
         for (OracleSyn syn : syns) {
-            answers.put(syn, p0f.ask(syn.source()));
+            answers.put(syn, SynLab.ask(p0f, syn.source()));
         }
         List<OracleSyn> unseen = answers.entrySet().stream().filter(answer -> !answer.getValue().isOk())
             .map(Map.Entry::getKey).collect(Collectors.toList());
         if (!unseen.isEmpty() && unseen.stream().allMatch(syn -> syn.kind() != OracleSyn.Kind.KERNEL)) {
             send(lab, unseen); // a SYN lost in p0f's capture buffer gets a second chance
             for (OracleSyn syn : unseen) {
-                answers.put(syn, p0f.ask(syn.source()));
+                answers.put(syn, SynLab.ask(p0f, syn.source()));
             }
         }
         if (!p0f.isAlive()) {
-            throw new IllegalStateException("p0f died during the run; its output:\n" + p0f.output());
+            throw new IllegalStateException("p0f died during the run; its output:\n" + p0f.log());
         }
-        Map<String, String> rawSignatures = rawSignatures(p0f.log());
+        Map<InetAddress, String> rawSignatures = new HashMap<>();
+        p0f.observations().syns().forEach(logged -> rawSignatures.put(logged.client, logged.rawSig));
         List<OracleVerdict> verdicts = new ArrayList<>();
         answers.forEach((syn, answer) -> verdicts.add(answer.isOk()
-            ? OracleVerdict.of(syn, answer, rawSignatures.get(syn.source().getHostAddress()), matcher)
+            ? OracleVerdict.of(syn, answer, rawSignatures.get(syn.source()), matcher)
             : OracleVerdict.unseen(syn, answer)));
         return verdicts;
-    }
-
-    /** p0f's raw_sig for each client address, from its log lines for SYNs (not SYN+ACKs). */
-    private static Map<String, String> rawSignatures(List<String> log) {
-        Map<String, String> bySource = new HashMap<>();
-        for (String line : log) {
-            if (line.contains("] mod=syn|") || line.contains("] mod=sendsyn probe|")) {
-                int client = line.indexOf("|cli=") + 5;
-                String source = line.substring(client, line.indexOf('/', client));
-                bySource.put(source, line.substring(line.indexOf("|raw_sig=") + 9));
-            }
-        }
-        return bySource;
     }
 
     private static List<OracleVerdict> report(Map<Path, List<OracleVerdict>> verdicts, List<String> refused) {

@@ -1,22 +1,18 @@
 package io.github.jamesp0f.testing;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Many crafted SYNs from one craft-syn.py process ({@code --batch}): one per p0f signature, each from
  * its own source, to a real p0f's crafted-SYN port. Each comes back with the raw signature
- * craft-syn.py built it to, which p0f must log for it.
+ * craft-syn.py built it to, which p0f must log for it. Or, with {@link #build()}, their bytes,
+ * sent by whoever asked (the SYN oracle hands the same bytes to p0f and to the Java matcher).
  */
 public final class CraftedSynBatch {
 
@@ -57,25 +53,53 @@ public final class CraftedSynBatch {
 
     /** Sends every SYN, in order; fails naming the line craft-syn.py refused. */
     public List<Sent> send() {
-        CraftedSyn.assumeAvailable();
-        List<String> command = List.of(CraftedSyn.findPython(), CraftedSyn.script().toString(), "--batch");
+        Commands.Result result = run(false);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            try (OutputStream in = process.getOutputStream()) {
-                in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("craft-syn.py --batch did not finish within " + TIMEOUT.toSeconds() + " s");
-            }
-            return parse(output, process.exitValue());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending crafted SYNs", e);
+            return parse(result.output(), result.status());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("craft-syn.py answered an address that is not one: " + result.output(), e);
         }
+    }
+
+    /** A SYN built but not sent: its bytes (IP header onward), or why craft-syn.py refused the line. */
+    public static final class Built {
+        public final byte[] packet;
+        public final String refusal;
+
+        Built(byte[] packet, String refusal) {
+            this.packet = packet;
+            this.refusal = refusal;
+        }
+    }
+
+    /**
+     * Builds every SYN without sending it ({@code --hex}), in order; a line craft-syn.py refuses
+     * (a signature no SYN can match exactly, a window past 65535...) comes back with its reason.
+     * Needs no root.
+     */
+    public List<Built> build() {
+        Commands.Result result = run(true);
+        String[] answers = result.output().split("\n");
+        if (answers.length != lines.size()) {
+            throw new IllegalStateException("craft-syn.py --batch --hex gave " + answers.length + " answers to "
+                + lines.size() + " lines: " + result.output());
+        }
+        List<Built> built = new ArrayList<>();
+        for (String answer : answers) {
+            built.add(answer.startsWith("error: ") ? new Built(null, answer) : new Built(Hex.bytes(answer), null));
+        }
+        return built;
+    }
+
+    private Commands.Result run(boolean hex) {
+        if (!hex) {
+            CraftedSyn.assumeAvailable();
+        }
+        List<String> command = new ArrayList<>(List.of(CraftedSyn.findPython(), CraftedSyn.script().toString(), "--batch"));
+        if (hex) {
+            command.add("--hex");
+        }
+        return Commands.run(command, String.join("\n", lines) + "\n", TIMEOUT);
     }
 
     private List<Sent> parse(String output, int exitCode) throws UnknownHostException {

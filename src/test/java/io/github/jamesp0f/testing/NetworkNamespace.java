@@ -41,14 +41,12 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /**
-     * A veth pair between this namespace and {@code peer}, up, with the addresses given in CIDR form
-     * (IPv6 ones without duplicate address detection, so that they are usable at once). Veth names
-     * are at most 15 characters: {@code ends} names both ends, e.g. {@code syn1234} gives
-     * {@code syn1234a} here and {@code syn1234b} there.
+     * A veth pair between this namespace ({@code local}) and {@code peer} ({@code remote}), up, with
+     * the addresses given in CIDR form (IPv6 ones without duplicate address detection, so that they
+     * are usable at once). Interface names have at most 15 characters.
      */
-    public void vethTo(NetworkNamespace peer, String ends, List<String> here, List<String> there, int mtu) {
-        String local = ends + "a";
-        String remote = ends + "b";
+    public void vethTo(NetworkNamespace peer, String local, String remote, List<String> here, List<String> there,
+                       int mtu) {
         run("ip", "link", "add", local, "netns", name, "type", "veth", "peer", "name", remote, "netns", peer.name);
         configure(this, local, here, mtu);
         configure(peer, remote, there, mtu);

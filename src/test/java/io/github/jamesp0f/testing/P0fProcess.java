@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -265,11 +266,16 @@ final class P0fProcess {
     }
 
     private void deleteDirectory() {
-        TemporaryDirectory.delete(directory);
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // A leftover temp directory is harmless.
+        }
     }
 
-    /** Sleeps; interrupted, sets the flag again and fails. Shared with {@link NamespaceP0f}. */
-    static void sleep(long millis) {
+    private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -20,19 +20,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Two network namespaces of the test's own, joined by a veth, where real p0f processes (one per
- * database, all sniffing the server namespace) see SYNs of two kinds:
+ * Real p0f daemons (one per database, {@link RealP0f} with {@code -o}) sniffing every interface of
+ * the server namespace of a {@link VethPair}, where they see SYNs of two kinds:
  * <ul>
- * <li>crafted ones, sent as given onto the server namespace's loopback ({@link #send}), from
- * {@link #craftedSource} addresses: 127.16.0.0/12, or 2001:2:0:65::/64 for IPv6 (no interface has
- * it, so the kernel's resets to them go nowhere);</li>
- * <li>real ones from this machine's kernel, over the veth ({@link #connectOverVeth}: client
- * 198.18.64.10 and up, or 2001:2:0:64::10 and up; server 198.18.64.1, 2001:2:0:64::1) or over the
- * server namespace's loopback ({@link #connectOverLoopback}), each returning the SYN as the server's
- * kernel saved it (TCP_SAVED_SYN).</li>
+ * <li>crafted ones, sent as given onto the server namespace's loopback ({@link #send}) to
+ * {@link #CRAFTED_PORT}, from {@link #craftedSource} addresses: 127.16.0.0/12, or 2001:2:0:65::/64
+ * for IPv6 (no interface has it, so the kernel's resets to them go nowhere);</li>
+ * <li>real ones from this machine's kernel, over the veth ({@link #connectOverVeth}: from
+ * 198.18.64.10 and up, or 2001:2:0:64::a and up, to the server's .2) or over the server namespace's
+ * loopback ({@link #connectOverLoopback}), each returning the SYN as the server's kernel saved it
+ * (TCP_SAVED_SYN).</li>
  * </ul>
- * Addresses are the syn helper's (198.18.64.0/20 and RFC 5180's 2001:2::/48); everything is removed
- * on {@link #close()}. Needs root, iproute2, python3 and p0f.
+ * The addresses are the syn helper's (198.18.64.0/20, and 2001:2:0:64::/64 and 2001:2:0:65::/64 of
+ * RFC 5180's range), inside the namespaces only; {@link #close()} removes everything. Needs root,
+ * iproute2, python3 and p0f; {@code syn_lab.py} (a test resource) does the packet work inside.
  */
 public final class SynLab implements AutoCloseable {
 
@@ -40,57 +41,40 @@ public final class SynLab implements AutoCloseable {
     public static final int CRAFTED_PORT = 2599;
     private static final int LISTEN_PORT = 2525;
     private static final int VETH_MTU = 1500;
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     private static final int BATCH = 250;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration P0F_CATCH_UP = Duration.ofSeconds(20);
 
-    private final NetworkNamespace server;
-    private final NetworkNamespace client;
-    private final String veth;
-    private final Map<Path, NamespaceP0f> p0fs = new LinkedHashMap<>();
-    private final Process listener;
+    private final VethPair veth;
+    private final Map<Path, RealP0f> p0fs = new LinkedHashMap<>();
     private final BlockingQueue<String> savedSyns = new LinkedBlockingQueue<>();
+    private Process listener;
     private int connections;
 
-    private SynLab(NetworkNamespace server, NetworkNamespace client, String veth, Process listener) {
-        this.server = server;
-        this.client = client;
+    private SynLab(VethPair veth) {
         this.veth = veth;
-        this.listener = listener;
     }
 
     /** Builds the namespaces and starts one p0f per database and the saved-SYN listener. */
     public static SynLab start(List<Path> databases) {
-        NetworkNamespace server = NetworkNamespace.create("synlab-s");
-        NetworkNamespace client = null;
-        SynLab lab = null;
+        SynLab lab = new SynLab(VethPair.create("synlab", "198.18.64", "2001:2:0:64", VETH_MTU));
         try {
-            client = NetworkNamespace.create("synlab-c");
-            String veth = "syn" + Long.toHexString(ProcessHandle.current().pid() & 0xFFFFF);
-            server.vethTo(client, veth, List.of("198.18.64.1/24", "2001:2:0:64::1/64"),
-                List.of("198.18.64.2/24", "2001:2:0:64::2/64"), VETH_MTU);
-            Process listener = new ProcessBuilder(server.inside("python3", script(), "listen",
-                Integer.toString(LISTEN_PORT))).redirectErrorStream(true).start();
-            lab = new SynLab(server, client, veth, listener);
-            lab.readListener();
+            lab.listen();
             for (Path database : databases) {
-                lab.p0fs.put(database, NamespaceP0f.start(server, database));
+                lab.p0fs.put(database, RealP0f.builder().database(database).observations()
+                    .inNamespace(lab.veth.serverNamespace(), "any").watchPort(LISTEN_PORT).craftedSynPort(CRAFTED_PORT)
+                    .start());
             }
             return lab;
         } catch (IOException | RuntimeException e) {
-            if (lab != null) {
-                lab.close();
-            } else {
-                if (client != null) {
-                    client.close();
-                }
-                server.close();
-            }
+            lab.close();
             throw e instanceof IOException ? new UncheckedIOException((IOException) e) : (RuntimeException) e;
         }
     }
 
-    private void readListener() throws IOException {
+    private void listen() throws IOException {
+        listener = new ProcessBuilder(veth.server().inside("python3", script(), "listen", Integer.toString(LISTEN_PORT)))
+            .redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(listener.getInputStream(),
             StandardCharsets.US_ASCII));
         String first = lines.readLine();
@@ -111,8 +95,31 @@ public final class SynLab implements AutoCloseable {
     }
 
     /** The p0f loaded with {@code database}. */
-    public NamespaceP0f p0f(Path database) {
+    public RealP0f p0f(Path database) {
         return p0fs.get(database);
+    }
+
+    /** What p0f's API says of an address now. */
+    public static RawP0fQuery.Answer ask(RealP0f p0f, InetAddress address) throws IOException {
+        return RawP0fQuery.ask(p0f.socketPath(), address, Duration.ofSeconds(5));
+    }
+
+    /**
+     * Waits until p0f's API knows the address (p0f reads its capture in batches, a few milliseconds
+     * late); returns quietly after {@code timeout} if it never does, for the caller to find out.
+     */
+    public static void awaitKnown(RealP0f p0f, InetAddress address, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!ask(p0f, address).isOk() && System.nanoTime() < deadline && p0f.isAlive()) {
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("p0f's API did not answer about " + address, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for p0f", e);
+        }
     }
 
     /** The source address of crafted SYN number {@code index} (each SYN its own host for p0f). */
@@ -143,12 +150,13 @@ public final class SynLab implements AutoCloseable {
             for (byte[] packet : packets.subList(from, to)) {
                 hex.append(Hex.text(packet)).append('\n');
             }
-            String output = Commands.check(server.inside("python3", script(), "send"), hex.toString(), COMMAND_TIMEOUT);
+            String output = Commands.check(veth.server().inside("python3", script(), "send"), hex.toString(),
+                COMMAND_TIMEOUT);
             if (!output.trim().equals("sent " + (to - from))) {
                 throw new IllegalStateException("sending the crafted SYNs failed: " + output);
             }
-            for (NamespaceP0f p0f : p0fs.values()) {
-                p0f.awaitKnown(sources.get(to - 1), P0F_CATCH_UP);
+            for (RealP0f p0f : p0fs.values()) {
+                awaitKnown(p0f, sources.get(to - 1), P0F_CATCH_UP);
             }
         }
     }
@@ -158,37 +166,30 @@ public final class SynLab implements AutoCloseable {
      * {@code sysctls} (e.g. {@code net.ipv4.tcp_timestamps=0}) hold for this connection only.
      */
     public KernelSyn connectOverVeth(int ipVersion, int mtu, List<String> sysctls, int receiveBuffer) {
-        int index = 10 + connections++;
-        String source = ipVersion == 4 ? "198.18.64." + index : "2001:2:0:64::" + Integer.toHexString(index);
-        if (ipVersion == 4) {
-            client.exec("ip", "address", "add", source + "/24", "dev", veth + "b");
-        } else {
-            client.exec("ip", "address", "add", source + "/64", "dev", veth + "b", "nodad");
-        }
-        setMtu(mtu);
+        InetAddress source = veth.addClientAddress(10 + connections++, ipVersion == 6);
+        veth.setMtu(mtu);
         try {
-            return connect(client, source, ipVersion == 4 ? "198.18.64.1" : "2001:2:0:64::1", sysctls, receiveBuffer);
+            return connect(veth.client(), source, veth.serverAddress(ipVersion == 6), sysctls, receiveBuffer);
         } finally {
-            setMtu(VETH_MTU);
+            veth.setMtu(VETH_MTU);
         }
     }
 
-    /** A real connection inside the server namespace, over its loopback (127.0.0.N, or ::1). */
+    /** A real connection inside the server namespace, over its loopback (from 127.0.0.N, or ::1). */
     public KernelSyn connectOverLoopback(int ipVersion, List<String> sysctls) {
-        int index = 2 + connections++;
-        String source = ipVersion == 4 ? "127.0.0." + index : "::1";
-        return connect(server, source, ipVersion == 4 ? "127.0.0.1" : "::1", sysctls, 0);
+        try {
+            InetAddress source = InetAddress.getByName(ipVersion == 4 ? "127.0.0." + (2 + connections++) : "::1");
+            return connect(veth.server(), source, InetAddress.getByName(ipVersion == 4 ? "127.0.0.1" : "::1"), sysctls,
+                0);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    private void setMtu(int mtu) {
-        server.exec("ip", "link", "set", veth + "a", "mtu", Integer.toString(mtu));
-        client.exec("ip", "link", "set", veth + "b", "mtu", Integer.toString(mtu));
-    }
-
-    private KernelSyn connect(NetworkNamespace from, String source, String destination, List<String> sysctls,
+    private KernelSyn connect(NetworkNamespace from, InetAddress source, InetAddress destination, List<String> sysctls,
                               int receiveBuffer) {
-        List<String> command = new ArrayList<>(from.inside("python3", script(), "connect", source, destination,
-            Integer.toString(LISTEN_PORT), "--rcvbuf", Integer.toString(receiveBuffer)));
+        List<String> command = new ArrayList<>(from.inside("python3", script(), "connect", source.getHostAddress(),
+            destination.getHostAddress(), Integer.toString(LISTEN_PORT), "--rcvbuf", Integer.toString(receiveBuffer)));
         for (String sysctl : sysctls) {
             command.add("--sysctl");
             command.add(sysctl);
@@ -203,11 +204,10 @@ public final class SynLab implements AutoCloseable {
                 throw new IllegalStateException("the listener saved no SYN for the connection from " + source);
             }
             String[] peerAndSyn = line.split(" ");
-            InetAddress peer = InetAddress.getByName(peerAndSyn[0]);
-            if (!peer.equals(InetAddress.getByName(source))) {
+            if (!InetAddress.getByName(peerAndSyn[0]).equals(source)) {
                 throw new IllegalStateException("expected a connection from " + source + ", got " + line);
             }
-            return new KernelSyn(peer, Hex.bytes(peerAndSyn[1]));
+            return new KernelSyn(source, Hex.bytes(peerAndSyn[1]));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -238,19 +238,20 @@ public final class SynLab implements AutoCloseable {
     /** Stops every p0f and the listener, by PID, and deletes both namespaces. */
     @Override
     public void close() {
-        p0fs.values().forEach(NamespaceP0f::close);
+        p0fs.values().forEach(RealP0f::close);
         try {
-            listener.getOutputStream().close();
-            if (!listener.waitFor(3, TimeUnit.SECONDS)) {
-                listener.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+            if (listener != null) {
+                listener.getOutputStream().close();
+                if (!listener.waitFor(3, TimeUnit.SECONDS)) {
+                    listener.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+                }
             }
         } catch (IOException e) {
             listener.destroyForcibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            client.close();
-            server.close();
+            veth.close();
         }
     }
 

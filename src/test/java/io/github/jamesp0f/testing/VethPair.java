@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,37 +12,51 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Two network namespaces of the test's own joined by a veth pair, so that this machine's kernel
  * sends real SYNs over a real link (not loopback): a client namespace and a server namespace, with
- * 198.18.16.1 and .2 (198.18.0.0/15 is RFC 2544's benchmarking range, and 198.18.16.0/20 the label
- * tests' share of it) and 2001:2:0:16::1 and ::2 (RFC 5180's IPv6 benchmarking range). Nothing routes
- * out of the namespaces. Their names end with this JVM's PID and a counter, so that runs of other
- * engineers never collide; {@link #close()} deletes both (the veth goes with them), and a JVM
- * shutdown hook does if the test never does.
+ * addresses .1 (client) and .2 (server) of the test's own /24 of 198.18.0.0/15 (RFC 2544's
+ * benchmarking range; each helper of the project has its share of it) and ::1 and ::2 of a /64 of
+ * 2001:2::/48 (RFC 5180's IPv6 one). Nothing routes out of the namespaces. Their names carry the
+ * test's prefix, this JVM's PID and a counter, so that runs of other engineers never collide;
+ * {@link #close()} deletes both (the veth goes with them), and a JVM shutdown hook does if the test
+ * never does.
  */
 public final class VethPair implements AutoCloseable {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private final String client;
-    private final String server;
+    private final String ipv4Network;
+    private final String ipv6Network;
+    private final String clientInterface;
     private final String serverInterface;
     private final Thread shutdownHook;
+    private NetworkNamespace client;
+    private NetworkNamespace server;
 
-    private VethPair(String suffix) {
-        this.client = "lblc" + suffix;
-        this.server = "lbls" + suffix;
-        this.serverInterface = "ls" + suffix;
+    private VethPair(String prefix, String ipv4Network, String ipv6Network) {
+        String suffix = ProcessHandle.current().pid() + "x" + COUNTER.incrementAndGet();
+        this.ipv4Network = ipv4Network;
+        this.ipv6Network = ipv6Network;
+        this.clientInterface = prefix.charAt(0) + "c" + suffix;
+        this.serverInterface = prefix.charAt(0) + "s" + suffix;
         this.shutdownHook = new Thread(this::close, "veth-pair-cleanup-" + suffix);
     }
 
-    /** Makes the namespaces and the link, MTU {@code mtu}, default sysctls; skips the test without root or iproute2. */
-    public static VethPair create(int mtu) {
+    /**
+     * Makes the namespaces ({@code PREFIX-c-...} and {@code PREFIX-s-...}) and the link, MTU
+     * {@code mtu}, default sysctls, e.g. {@code create("lbl", "198.18.16", "2001:2:0:16", 1500)};
+     * skips the test without root or iproute2.
+     */
+    public static VethPair create(String prefix, String ipv4Network, String ipv6Network, int mtu) {
         RealP0f.assumeAvailable();
         Assumptions.assumeTrue(Files.isExecutable(Paths.get("/usr/sbin/ip")) || Files.isExecutable(Paths.get("/sbin/ip")),
             "needs iproute2's ip to make network namespaces (apt-get install iproute2)");
-        VethPair pair = new VethPair(ProcessHandle.current().pid() + "x" + COUNTER.incrementAndGet());
+        VethPair pair = new VethPair(prefix, ipv4Network, ipv6Network);
         Runtime.getRuntime().addShutdownHook(pair.shutdownHook);
         try {
-            pair.setUp(mtu);
+            pair.client = NetworkNamespace.create(prefix + "-c");
+            pair.server = NetworkNamespace.create(prefix + "-s");
+            pair.client.vethTo(pair.server, pair.clientInterface, pair.serverInterface,
+                List.of(ipv4Network + ".1/24", ipv6Network + "::1/64"), List.of(ipv4Network + ".2/24", ipv6Network + "::2/64"),
+                mtu);
             return pair;
         } catch (RuntimeException e) {
             pair.close();
@@ -51,22 +64,16 @@ public final class VethPair implements AutoCloseable {
         }
     }
 
-    private void setUp(int mtu) {
-        String clientInterface = "lc" + serverInterface.substring(2);
-        run("ip", "netns", "add", client);
-        run("ip", "netns", "add", server);
-        run("ip", "link", "add", clientInterface, "netns", client, "type", "veth", "peer", "name", serverInterface,
-            "netns", server);
-        for (String[] end : new String[][] {{client, clientInterface, "1"}, {server, serverInterface, "2"}}) {
-            run("ip", "-n", end[0], "link", "set", "lo", "up");
-            run("ip", "-n", end[0], "link", "set", end[1], "mtu", Integer.toString(mtu), "up");
-            run("ip", "-n", end[0], "addr", "add", "198.18.16." + end[2] + "/24", "dev", end[1]);
-            run("ip", "-n", end[0], "addr", "add", "2001:2:0:16::" + end[2] + "/64", "dev", end[1], "nodad");
-        }
+    public NetworkNamespace client() {
+        return client;
+    }
+
+    public NetworkNamespace server() {
+        return server;
     }
 
     public String serverNamespace() {
-        return server;
+        return server.name();
     }
 
     public String serverInterface() {
@@ -74,11 +81,28 @@ public final class VethPair implements AutoCloseable {
     }
 
     public InetAddress clientAddress(boolean ipv6) {
-        return address(ipv6 ? "2001:2:0:16::1" : "198.18.16.1");
+        return address(ipv6 ? ipv6Network + "::1" : ipv4Network + ".1");
     }
 
     public InetAddress serverAddress(boolean ipv6) {
-        return address(ipv6 ? "2001:2:0:16::2" : "198.18.16.2");
+        return address(ipv6 ? ipv6Network + "::2" : ipv4Network + ".2");
+    }
+
+    /** Another address of the client's network on its end of the link, e.g. host 10: 198.18.16.10. */
+    public InetAddress addClientAddress(int host, boolean ipv6) {
+        if (ipv6) {
+            client.exec("ip", "address", "add", ipv6Network + "::" + Integer.toHexString(host) + "/64", "dev",
+                clientInterface, "nodad");
+            return address(ipv6Network + "::" + Integer.toHexString(host));
+        }
+        client.exec("ip", "address", "add", ipv4Network + "." + host + "/24", "dev", clientInterface);
+        return address(ipv4Network + "." + host);
+    }
+
+    /** Both ends' MTU. Below 1280 bytes the kernel takes IPv6 off the link for good. */
+    public void setMtu(int mtu) {
+        client.exec("ip", "link", "set", clientInterface, "mtu", Integer.toString(mtu));
+        server.exec("ip", "link", "set", serverInterface, "mtu", Integer.toString(mtu));
     }
 
     /**
@@ -87,7 +111,7 @@ public final class VethPair implements AutoCloseable {
      */
     public void connectFromClient(boolean ipv6, int port) {
         String family = ipv6 ? "AF_INET6" : "AF_INET";
-        run("ip", "netns", "exec", client, "python3", "-c",
+        client.exec("python3", "-c",
             "import socket\ns = socket.socket(socket." + family + ")\ns.settimeout(2)\n"
                 + "try:\n    s.connect(('" + serverAddress(ipv6).getHostAddress() + "', " + port + "))\n"
                 + "except OSError:\n    pass\n");
@@ -95,9 +119,9 @@ public final class VethPair implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (String namespace : new String[] {client, server}) {
-            if (Files.exists(Paths.get("/run/netns", namespace))) {
-                run("ip", "netns", "del", namespace);
+        for (NetworkNamespace namespace : new NetworkNamespace[] {client, server}) {
+            if (namespace != null && Files.exists(Paths.get("/run/netns", namespace.name()))) {
+                namespace.close();
             }
         }
         if (Thread.currentThread() != shutdownHook) {
@@ -117,12 +141,8 @@ public final class VethPair implements AutoCloseable {
         }
     }
 
-    private static void run(String... command) {
-        Commands.check(List.of(command), "", Duration.ofSeconds(10));
-    }
-
     @Override
     public String toString() {
-        return "veth " + serverInterface + " between namespaces " + client + " and " + server;
+        return "veth " + serverInterface + " between namespaces " + client.name() + " and " + server.name();
     }
 }

@@ -1,4 +1,4 @@
-package io.github.jamesp0f.labels;
+package io.github.jamesp0f.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,17 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The {@code sig} lines of a p0f database's {@code [tcp:request]} section, each with its label. */
-final class SignatureLines {
+/**
+ * The {@code sig} lines of a p0f database's {@code [tcp:request]} section, each with its label, read
+ * as plain text (not by the matcher the tests check): the label suite and the SYN oracle build their
+ * SYNs from them.
+ */
+public final class SignatureLines {
 
     private SignatureLines() {
     }
 
     /** One {@code sig} line and the {@code label} it stands under. */
-    static final class Line {
-        final int number;
-        final String label;
-        final String sig;
+    public static final class Line {
+        public final int number;
+        public final String label;
+        public final String sig;
 
         Line(int number, String label, String sig) {
             this.number = number;
@@ -28,17 +32,17 @@ final class SignatureLines {
         }
 
         /** What p0f says for a SYN this line matches: "os_name os_flavor", or the name alone. */
-        String os() {
+        public String os() {
             String[] parts = label.split(":", 4);
             return parts[3].isEmpty() ? parts[2] : parts[2] + " " + parts[3];
         }
 
-        boolean generic() {
+        public boolean generic() {
             return label.startsWith("g:");
         }
 
         /** The same label and signature: where a line stands in its file does not matter. */
-        boolean sameAs(Line other) {
+        public boolean sameAs(Line other) {
             return label.equals(other.label) && sig.equals(other.sig);
         }
 
@@ -58,7 +62,7 @@ final class SignatureLines {
         }
     }
 
-    static List<Line> tcpRequest(Path database) {
+    public static List<Line> tcpRequest(Path database) {
         List<String> text;
         try {
             text = Files.readAllLines(database, StandardCharsets.UTF_8);
