@@ -395,15 +395,6 @@ TOUR=(python3 "${DEMO_DIR}/tour.py" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_
     --syn-port "$SYN_PORT" --user "$DEMO_USER" --password "$DEMO_PASSWORD")
 if [ "$SOURCE" = kernel ]; then
     TOUR+=(--tun "$TUN" --link-server "$LINK_SERVER" --crafted-smtp "$CRAFTED_SMTP")
-    # James binds its sockets before any extension can reach them: the kernel keeps SYNs from each
-    # socket's first connection on. One connection to each now, so that the tour's are all fingerprinted.
-    python3 - "$SMTP_PORT" 127.0.0.1 "$LINK_SERVER" <<'EOF'
-import smtplib, sys
-for address in sys.argv[2:]:
-    with smtplib.SMTP(address, int(sys.argv[1]), timeout=30) as smtp:
-        smtp.ehlo("first.example")
-EOF
-    say "One first connection to each of James's SMTP sockets (127.0.0.1 and ${LINK_SERVER}): from now on the kernel keeps their SYNs"
 fi
 if [ -n "$DNS_ADDRESS" ]; then
     TOUR+=(--exempt-server "$EXEMPT_SOURCE" --exempt-name "$EXEMPT_NAME")

@@ -26,9 +26,9 @@ import io.netty.util.AttributeKey;
  * each connection, matched in James with p0f's rules against the handler's signature database.
  * The answer is there at connect, so nothing waits for it.
  *
- * <p>James binds its listening sockets where no extension can reach them, so the kernel is asked
- * to keep SYNs on a socket at its first connection; the connections it accepted before have no
- * saved SYN and are counted ({@code p0f_kernel_no_syn}). A socket that cannot keep SYNs (Netty's
+ * <p>The kernel is asked to keep SYNs on a listening socket as soon as James has bound it
+ * ({@link BoundChannels}), or else at its first connection; the connections it accepted before
+ * have no saved SYN and are counted ({@code p0f_kernel_no_syn}). A socket that cannot keep SYNs (Netty's
  * NIO transport, which James 3.8 always uses and James 3.9 without {@code <useEpoll>}; a kernel
  * before 4.2) is said once, with what happens instead.
  */
@@ -97,13 +97,18 @@ final class KernelSource {
 
     /**
      * Whether the listening socket of {@code connection} keeps SYNs. At the socket's first
-     * connection, asks the kernel to, and says the outcome once.
+     * connection, unless {@link #keepSyns} came first, asks the kernel to, and says the outcome once.
      */
     boolean keepsSyns(Channel connection) {
         Channel listening = connection.parent();
-        if (listening == null) {
-            return false;
-        }
+        return listening != null && keepSyns(listening, false);
+    }
+
+    /**
+     * Asks the kernel to keep the SYNs of {@code listening}'s connections, once per socket: as James
+     * has just bound it ({@code atBind}), or at its first connection. Says the outcome once.
+     */
+    boolean keepSyns(Channel listening, boolean atBind) {
         Attribute<Boolean> keeps = listening.attr(KEEPS_SYNS);
         Boolean known = keeps.get();
         if (known != null) {
@@ -112,14 +117,14 @@ final class KernelSource {
         synchronized (this) {
             known = keeps.get();
             if (known == null) {
-                known = askKernel(listening);
+                known = askKernel(listening, atBind);
                 keeps.set(known);
             }
             return known;
         }
     }
 
-    private boolean askKernel(Channel listening) {
+    private boolean askKernel(Channel listening, boolean atBind) {
         String address = printable(listening.localAddress());
         if (!listening.getClass().getName().startsWith(EPOLL_PACKAGE)) {
             sockets.put(address, "cannot keep SYNs: NIO transport");
@@ -137,8 +142,9 @@ final class KernelSource {
             return false;
         }
         sockets.put(address, "keeps SYNs");
-        LOGGER.info("p0f handler: the kernel keeps the SYN of every connection to {} from now on, matched against {};"
-            + " this connection and any it accepted before get {}", address, matcher.database(), insteadOfSyn);
+        LOGGER.info("p0f handler: the kernel keeps the SYN of every connection to {} from now on, matched against {}"
+            + (atBind ? "" : "; this first connection, and any accepted with it, gets {}"), address, matcher.database(),
+            insteadOfSyn);
         return true;
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.inject.Inject;
+import javax.inject.Provider;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -21,6 +22,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +36,14 @@ import io.github.jamesp0f.metrics.P0fMetrics;
 import io.netty.channel.Channel;
 
 /**
- * Fingerprints every SMTP client with p0f. Declared in smtpserver.xml's handlerchain:
+ * Fingerprints every SMTP client, from the p0f daemon or from the SYN the kernel kept for its
+ * connection ({@link FingerprintSource}). Declared in smtpserver.xml's handlerchain:
  * <ul>
- * <li>on connect, starts the lookup and returns at once (on James's thread, writing nothing); the
- * client's commands reach the hooks once the lookup is done ({@link CommandHold}), so no hook ever
- * waits. On a server that requires the PROXY header, the lookup is for the client the header
- * names, and starts when James has read it;</li>
+ * <li>on connect, with the kernel source, matches the saved SYN ({@link KernelSource}): the
+ * fingerprint is there at once. Else starts the daemon's lookup and returns at once (on James's
+ * thread, writing nothing); the client's commands reach the hooks once the lookup is done
+ * ({@link CommandHold}), so no hook ever waits. On a server that requires the PROXY header, the
+ * lookup is for the client the header names, and starts when James has read it;</li>
  * <li>at MAIL FROM, refuses clients whose OS is blocked with 554 5.7.1, unless they may relay
  * (authenticated, or from authorizedAddresses);</li>
  * <li>for every mail, copies the fingerprint onto the Mail as {@link P0fAttributes}.</li>
@@ -53,6 +57,8 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
 
     private final P0fClients clients;
     private final KernelSources kernelSources;
+    /** James's SMTP servers, to find this handler's listening sockets once bound; null in tests. */
+    private final Provider<SMTPServerFactory> servers;
     private final P0fMetrics metrics;
     private final FileSystem fileSystem;
     private volatile P0fHandlerConfig config;
@@ -67,16 +73,21 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
     private final AtomicBoolean proxiedKernelWarned = new AtomicBoolean();
 
     @Inject
-    public P0fConnectHandler(P0fClients clients, KernelSources kernelSources, P0fMetrics metrics, FileSystem fileSystem) {
+    public P0fConnectHandler(P0fClients clients, KernelSources kernelSources, P0fMetrics metrics, FileSystem fileSystem,
+                             Provider<SMTPServerFactory> servers) {
         this.clients = clients;
         this.kernelSources = kernelSources;
         this.metrics = metrics;
         this.fileSystem = fileSystem;
+        this.servers = servers;
     }
 
-    /** For tests: a handler whose kernel source, if any, is listed nowhere. */
+    /**
+     * For tests: a handler whose kernel source, if any, is listed nowhere, and asks the kernel to
+     * keep SYNs at each socket's first connection.
+     */
     public P0fConnectHandler(P0fClients clients, P0fMetrics metrics, FileSystem fileSystem) {
-        this(clients, new KernelSources(), metrics, fileSystem);
+        this(clients, new KernelSources(), metrics, fileSystem, null);
     }
 
     @Override
@@ -88,6 +99,10 @@ public class P0fConnectHandler implements ConnectHandler<SMTPSession>, MailHook,
         this.edges = new EdgeClients(parsed.edges(), clients, metrics);
         if (kernel != null) {
             kernelSources.add(kernel);
+            if (servers != null) {
+                KernelSource source = kernel;
+                BoundChannels.whenBound(servers, this, listening -> source.keepSyns(listening, true));
+            }
         }
         LOGGER.info("p0f handler ready: {}", parsed);
     }
