@@ -28,9 +28,9 @@ import io.netty.util.AttributeKey;
  *
  * <p>The kernel is asked to keep SYNs on a listening socket as soon as James has bound it
  * ({@link BoundChannels}), or else at its first connection; the connections it accepted before
- * have no saved SYN and are counted ({@code p0f_kernel_no_syn}). A socket that cannot keep SYNs (Netty's
- * NIO transport, which James 3.8 always uses and James 3.9 without {@code <useEpoll>}; a kernel
- * before 4.2) is said once, with what happens instead.
+ * have no saved SYN and are counted ({@code p0f_kernel_no_syn}). A socket that cannot keep SYNs
+ * (Netty's NIO transport, which James 3.8 always uses and James 3.9 without {@code <useEpoll>}; a
+ * kernel before 4.2) is said once, with what happens instead.
  */
 final class KernelSource {
 
@@ -171,6 +171,11 @@ final class KernelSource {
             // A SYN p0f would not fingerprint (IPv6 extension headers, say): the daemon would know no more.
             LOGGER.debug("The saved SYN of {} is not one p0f fingerprints: {}", connection.remoteAddress(), e.getMessage());
             lookup = P0fLookup.noMatch();
+        } catch (RuntimeException e) {
+            // A bug must cost the fingerprint, never the connection.
+            LOGGER.warn("Matching the saved SYN of {} failed; the client gets {}", connection.remoteAddress(), insteadOfSyn, e);
+            metrics.kernelNoSyn();
+            return Optional.empty();
         }
         metrics.kernelLookup(lookup);
         return Optional.of(lookup);
