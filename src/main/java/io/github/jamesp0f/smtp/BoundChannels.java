@@ -24,8 +24,9 @@ import io.netty.channel.group.ChannelGroup;
  * so that the kernel keeps SYNs from that server's first connection on. James calls handlers
  * before it binds, and offers neither a hook after binding nor its channels: this class finds the
  * server among {@link SMTPServerFactory}'s (from Guice) by its handler chain, which it reads with
- * a protected method, and the server's channels in a private field, both by reflection (James
- * 3.8.1 to 3.9.0), from a thread of its own that looks every 10 ms until the server is bound. Where
+ * a protected method, and the server's channels and PROXY setting in fields, all by reflection
+ * (James 3.8.1 to 3.9.0), from a thread of its own that looks every 10 ms until the server is
+ * bound. A server behind the PROXY protocol is left alone: its SYNs are the balancer's. Where
  * this James is otherwise, or no server holds the handler, it gives up (DEBUG) and the handler
  * asks at each socket's first connection instead.
  */
@@ -53,6 +54,8 @@ final class BoundChannels {
             chain.setAccessible(true);
             Field channels = AbstractAsyncServer.class.getDeclaredField("channels");
             channels.setAccessible(true);
+            Field proxyRequired = AbstractConfigurableAsyncServer.class.getDeclaredField("proxyRequired");
+            proxyRequired.setAccessible(true);
             SMTPServerFactory factory = servers.get();
             while (System.currentTimeMillis() < deadline) {
                 Optional<AbstractConfigurableAsyncServer> server;
@@ -64,7 +67,10 @@ final class BoundChannels {
                 }
                 // Synchronized with bind(): not empty once every address of the server is bound.
                 if (server.isPresent() && !server.get().getListenAddresses().isEmpty()) {
-                    ((ChannelGroup) channels.get(server.get())).forEach(action);
+                    // Behind the PROXY protocol the SYNs are the balancer's: the handler says so at the first connection.
+                    if (!proxyRequired.getBoolean(server.get())) {
+                        ((ChannelGroup) channels.get(server.get())).forEach(action);
+                    }
                     return;
                 }
                 Thread.sleep(POLL_MILLIS);

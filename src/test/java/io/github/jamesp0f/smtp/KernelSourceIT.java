@@ -205,6 +205,8 @@ class KernelSourceIT {
                 }
                 assertThat(P0fInJamesIT.awaitSubject(james, subject).getMessage().getHeader("X-P0F-Genre")).isNull();
             }
+            assertThat(log.lines()).as("the kernel is not asked to keep the balancer's SYNs")
+                .noneMatch(line -> line.contains(":" + proxiedPort));
             assertThat(handlerLog.lines()).containsOnlyOnce("WARN p0f handler: <source>kernel on an SMTP server that"
                 + " requires the PROXY header: the kernel's saved SYN is the balancer's, not the client's; its clients get"
                 + " no fingerprint (mail flows as without the extension)");
