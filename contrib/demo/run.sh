@@ -7,6 +7,7 @@
 #   sudo contrib/demo/run.sh --keep-running   # leaves James and p0f running until Ctrl-C
 #   sudo contrib/demo/run.sh --james 3.9      # the same tour on James 3.9.0 (needs a JDK 21+)
 #   sudo contrib/demo/run.sh --james 3.9 --source kernel   # no p0f: James reads the kernel's saved SYNs
+#   sudo contrib/demo/run.sh --behind-proxy   # through HAProxy with p0f at the edge, two James nodes
 #
 # Needs a JDK (11 or newer; 21 or newer for --james 3.9), Maven and python3; installs p0f with
 # apt-get if it is missing (not with --source kernel).
@@ -14,6 +15,7 @@
 # /24 of 198.18.120.0/21 no interface holds); everything it creates lives in one temporary
 # directory and, with --source kernel, one TUN device, both removed on exit.
 
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 DEMO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +32,7 @@ IMAP_PORT=1143
 WEBADMIN_PORT=8000
 SYN_PORT=2599
 KEEP_RUNNING=0
+BEHIND_PROXY=0
 DEMO_USER="demo@localhost"
 DEMO_PASSWORD="demo"
 BLOCK_TIME_SECONDS=5
@@ -49,7 +52,8 @@ EXEMPT_NAME="mail-demo1.outbound.protection.outlook.com"
 
 usage() {
     cat <<EOF
-Usage: $0 [--james 3.8|3.9] [--source p0f|kernel] [--smtp-port N] [--imap-port N] [--webadmin-port N] [--syn-port N] [--keep-running]
+Usage: $0 [--james 3.8|3.9] [--source p0f|kernel] [--smtp-port N] [--imap-port N] [--webadmin-port N]
+       [--syn-port N] [--keep-running | --behind-proxy]
 
   --james LINE       the James line: 3.8 (James 3.8.1, the default, any JDK 11+) or 3.9 (James
                      3.9.0: needs a JDK 21+, found in JAVA_HOME or /usr/lib/jvm)
@@ -61,6 +65,10 @@ Usage: $0 [--james 3.8|3.9] [--source p0f|kernel] [--smtp-port N] [--imap-port N
   --webadmin-port N  James's webadmin port on 127.0.0.1 (default ${WEBADMIN_PORT})
   --syn-port N       where crafted SYNs are sent for p0f to see (default ${SYN_PORT}; nothing listens)
   --keep-running     start everything and wait for Ctrl-C instead of running the tour
+  --behind-proxy     the tour through an edge host: HAProxy and p0f in network namespaces of the
+                     demo's own (198.18.96.0/20), two James nodes behind it (SMTP on their private
+                     addresses, IMAP and webadmin at the ports above and the next ones) sharing
+                     their greylist in PostgreSQL; needs haproxy, postgresql, iproute2
 EOF
 }
 
@@ -90,6 +98,7 @@ while [ $# -gt 0 ]; do
         --webadmin-port) WEBADMIN_PORT="$(port_number "$1" "${2:-}")"; shift 2 ;;
         --syn-port) SYN_PORT="$(port_number "$1" "${2:-}")"; shift 2 ;;
         --keep-running) KEEP_RUNNING=1; shift ;;
+        --behind-proxy) BEHIND_PROXY=1; shift ;;
         --james)
             case "${2:-}" in
                 3.8 | 3.9) JAMES_LINE="$2"; shift 2 ;;
@@ -151,6 +160,16 @@ for tool in "$JAVA" mvn python3; do
     command -v "$tool" > /dev/null || die "needs $tool (a JDK 11+, Maven and python3 on the PATH)"
 done
 
+if [ "$BEHIND_PROXY" -eq 1 ]; then
+    [ "$KEEP_RUNNING" -eq 0 ] || die "--keep-running and --behind-proxy do not go together"
+    [ "$SOURCE" = p0f ] || die "--source kernel and --behind-proxy do not go together: behind a proxy, the clients' SYNs reach the edge, not James"
+    # shellcheck source=behind-proxy.sh
+    . "${DEMO_DIR}/behind-proxy.sh"
+    check_proxy_tools
+    # The exempt Windows server is a client of the edge too.
+    EXEMPT_SOURCE="${PROXY_NET}.79"
+fi
+
 P0F="$(command -v p0f || true)"
 if [ -z "$P0F" ] && [ -x /usr/sbin/p0f ]; then
     P0F=/usr/sbin/p0f
@@ -168,7 +187,13 @@ fi
 # A port is taken when a server could not listen on it. The check binds as James's servers do,
 # with SO_REUSEADDR: without it, the connections a previous run left in TIME_WAIT (for about a
 # minute) would count as "in use" although James starts fine next to them.
-ports_in_use="$(python3 - "$SMTP_PORT" "$IMAP_PORT" "$WEBADMIN_PORT" <<'EOF'
+# Behind the proxy, SMTP listens on the nodes' own addresses, and node 2 takes the next ports.
+if [ "$BEHIND_PROXY" -eq 1 ]; then
+    ports=("$IMAP_PORT" $((IMAP_PORT + 1)) "$WEBADMIN_PORT" $((WEBADMIN_PORT + 1)))
+else
+    ports=("$SMTP_PORT" "$IMAP_PORT" "$WEBADMIN_PORT")
+fi
+ports_in_use="$(python3 - "${ports[@]}" <<'EOF'
 import socket, sys
 for port in sys.argv[1:]:
     s = socket.socket()
@@ -232,11 +257,16 @@ cleanup() {
     trap - EXIT INT TERM
     stop_process "$JAMES_PID" "James"
     stop_process "$P0F_PID" "p0f"
+    if [ "$BEHIND_PROXY" -eq 1 ]; then
+        stop_behind_proxy
+    fi
     stop_process "$DNS_PID" "unbound"
     rm -rf "$WORK"
     if [ -n "$TUN" ]; then
         ip link del "$TUN" 2> /dev/null || true
         say "Stopped James, removed the TUN link ${TUN} and ${WORK}."
+    elif [ "$BEHIND_PROXY" -eq 1 ]; then
+        say "Stopped the James nodes, the edge (HAProxy, p0f, its relay; namespaces removed), PostgreSQL and unbound, removed ${WORK}."
     else
         say "Stopped James and p0f, removed ${WORK}."
     fi
@@ -294,7 +324,9 @@ start_link() {
     die "no free /24 in 198.18.120.0/21 for the demo's TUN link (see ip -o addr show to 198.18.120.0/21)"
 }
 
-if [ "$SOURCE" = p0f ]; then
+if [ "$BEHIND_PROXY" -eq 1 ]; then
+    : # the edge has its own p0f (run_behind_proxy)
+elif [ "$SOURCE" = p0f ]; then
     start_p0f || exit 1
     say "p0f ${P0F}: sniffing lo, filter '${P0F_FILTER}', signatures ${P0F_FINGERPRINTS}, API socket ${P0F_SOCKET} (pid ${P0F_PID})"
     JAMES_SOURCE=(--p0f-socket "$P0F_SOCKET")
@@ -366,29 +398,47 @@ if [ -n "$DNS_ADDRESS" ]; then
 fi
 
 # --- James, configured from conf-samples (see DemoConfiguration) -------------------------------
+# Starts a DemoJames in HOME, its output to LOG, with the demo's common options and ARGS; its pid in
+# LAUNCHED_PID.
+launch_james() {
+    local home="$1" log="$2"
+    shift 2
+    mkdir -p "${home}/extensions-jars"
+    cp "$JAR" "${home}/extensions-jars/"
+    "$JAVA" "${JAVA_OPTS[@]}" -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" -Djames.line="$JAMES_LINE" \
+        -cp "${LAUNCHER_CLASSES}:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
+        --home "$home" --block-time "${BLOCK_TIME_SECONDS}s" --user "$DEMO_USER" --password "$DEMO_PASSWORD" \
+        ${DNS_ADDRESS:+--dns-server "$DNS_ADDRESS"} "$@" > "$log" 2>&1 &
+    LAUNCHED_PID=$!
+}
+
+# Waits until the DemoJames PID, writing LOG, says READY; exits when it says FAILED or ends.
+await_james() {
+    local pid="$1" log="$2"
+    for _ in $(seq 240); do
+        grep -qs -E '^(READY|FAILED)' "$log" && break
+        kill -0 "$pid" 2> /dev/null || break
+        sleep 0.5
+    done
+    if ! grep -q '^READY' "$log"; then
+        say "James did not start; the end of its log (${log}):"
+        grep -E 'ERROR|Exception|FAILED|Caused by' "$log" | head -n 20 >&2 || tail -n 20 "$log" >&2
+        exit 1
+    fi
+}
+
+if [ "$BEHIND_PROXY" -eq 1 ]; then
+    run_behind_proxy
+    exit
+fi
+
 JAMES_HOME="${WORK}/james"
 JAMES_LOG="${WORK}/james.log"
-mkdir -p "${JAMES_HOME}/extensions-jars"
-cp "$JAR" "${JAMES_HOME}/extensions-jars/"
-
 say "Starting ${JAMES_NAME} (in-memory) with $(basename "$JAR") in extensions-jars..."
-"$JAVA" "${JAVA_OPTS[@]}" -Xms256m -Xmx768m -Dbasedir="$PROJECT_DIR" -Djames.line="$JAMES_LINE" \
-    -cp "${LAUNCHER_CLASSES}:$(cat "$CLASSPATH_FILE")" io.github.jamesp0f.demo.DemoJames \
-    --home "$JAMES_HOME" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT" \
-    "${JAMES_SOURCE[@]}" --block-time "${BLOCK_TIME_SECONDS}s" --user "$DEMO_USER" --password "$DEMO_PASSWORD" \
-    ${DNS_ADDRESS:+--dns-server "$DNS_ADDRESS"} \
-    > "$JAMES_LOG" 2>&1 &
-JAMES_PID=$!
-for _ in $(seq 240); do
-    grep -qs -E '^(READY|FAILED)' "$JAMES_LOG" && break
-    kill -0 "$JAMES_PID" 2> /dev/null || break
-    sleep 0.5
-done
-if ! grep -q '^READY' "$JAMES_LOG"; then
-    say "James did not start; the end of its log:"
-    grep -E 'ERROR|Exception|FAILED|Caused by' "$JAMES_LOG" | head -n 20 >&2 || tail -n 20 "$JAMES_LOG" >&2
-    exit 1
-fi
+launch_james "$JAMES_HOME" "$JAMES_LOG" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" \
+    --webadmin-port "$WEBADMIN_PORT" "${JAMES_SOURCE[@]}"
+JAMES_PID="$LAUNCHED_PID"
+await_james "$JAMES_PID" "$JAMES_LOG"
 say "James is up: SMTP 127.0.0.1:${SMTP_PORT}, IMAP 127.0.0.1:${IMAP_PORT}, webadmin http://127.0.0.1:${WEBADMIN_PORT} (pid ${JAMES_PID})"
 
 TOUR=(python3 "${DEMO_DIR}/tour.py" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT"

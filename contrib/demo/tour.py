@@ -14,12 +14,22 @@ addresses of the demo's TUN link (James listens on --link-server there too).
 
 With --mail-without-p0f SOURCE (run.sh --keep-running, once p0f has died): one mail from SOURCE,
 which must be accepted and delivered without X-P0F headers, and what webadmin says about p0f.
+
+With --client-netns (run.sh --behind-proxy): the same tour through the edge of
+contrib/tools/edge-lab.sh. The clients are in that network namespace (their SMTP sockets are made
+there, the crafted SYNs go out on its link), they connect to HAProxy (--smtp-host), and each
+--node IMAP:WEBADMIN is a James node behind it, whose mail and status are read back; each
+session says which node took it (the node's name in its banner).
 """
 
 import argparse
+import contextlib
+import ctypes
 import imaplib
 import json
+import os
 import platform
+import re
 import smtplib
 import subprocess
 import sys
@@ -27,14 +37,18 @@ import time
 import urllib.request
 
 RECIPIENT = "demo@localhost"
+# The clients' addresses on loopback; behind the proxy, the same hosts of --client-net.
 WINDOWS = "127.0.0.77"
 FREEBSD = "127.0.0.78"
 LINUX = "127.0.0.1"
-# What p0f says with contrib/p0f/p0f.fp (run.sh loads it): a Linux of 4.19 or newer over loopback,
-# and the crafted Windows 10/11 SYN.
+# What p0f says with contrib/p0f/p0f.fp (run.sh loads it): a Linux of 4.19 or newer over loopback
+# (over a veth, behind the proxy, without "(loopback)"), and the crafted Windows 10/11 SYN.
 MODERN_KERNEL = tuple(int(part) for part in platform.release().split("-")[0].split(".")[:2]) >= (4, 19)
 LINUX_LABEL = "Linux 4.19 and newer (loopback)" if MODERN_KERNEL else "Linux"
 WINDOWS_LABEL = "Windows 10 or 11 (or Server 2016+)"
+CLONE_NEWNET = 0x40000000
+# Behind the proxy, which node's mailbox held a mail: noted with its headers under this name.
+DELIVERED_BY = "(node)"
 
 failures = []
 
@@ -60,9 +74,42 @@ def reply_text(reply):
     return "%s %s" % (code, " / ".join(text.splitlines()))
 
 
+class ClientNamespace:
+    """Sockets made inside `with` belong to network namespace `name` (setns(2) moves this thread only)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.home = None
+
+    def _enter(self, fd):
+        if self.libc.setns(fd, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns into the client namespace %s failed" % self.name)
+
+    def __enter__(self):
+        self.home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+        target = os.open("/run/netns/" + self.name, os.O_RDONLY)
+        try:
+            self._enter(target)
+        finally:
+            os.close(target)
+        return self
+
+    def __exit__(self, *exc):
+        self._enter(self.home)
+        os.close(self.home)
+
+
+def client_side(args):
+    return ClientNamespace(args.client_netns) if args.client_netns else contextlib.nullcontext()
+
+
 def craft(args, profile, source):
-    result = subprocess.run([sys.executable, args.craft_syn, profile, source, str(args.syn_port)],
-                            capture_output=True, text=True)
+    command = [sys.executable, args.craft_syn, profile, source, str(args.syn_port)]
+    if args.client_netns:
+        command = ["ip", "netns", "exec", args.client_netns] + command + [
+            "--interface", args.client_link, "--destination", args.smtp_host]
+    result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         check(False, "craft-syn.py %s %s failed: %s" % (profile, source, result.stderr.strip()))
         return
@@ -107,8 +154,12 @@ def conversation(args, source, subject, extra_headers=""):
     replies = {"MAIL": None, "RCPT": None, "DATA": None}
     smtp = smtplib.SMTP(source_address=(source, 0), timeout=30)
     try:
-        greeting = smtp.connect("127.0.0.1", args.smtp_port)
+        with client_side(args):
+            greeting = smtp.connect(args.smtp_host, args.smtp_port)
         note("C: connect from %s   S: %s" % (source, reply_text(greeting)))
+        node = re.search(r"node \d+", reply_text(greeting))
+        if args.client_netns:
+            note("   (HAProxy passed this connection to %s)" % (node.group(0) if node else "an unknown node"))
         smtp.ehlo("client.example")
         replies["MAIL"] = smtp.mail("someone@example.org")
         note("C: MAIL FROM:<someone@example.org>   S: " + reply_text(replies["MAIL"]))
@@ -135,8 +186,23 @@ def code(reply):
 
 
 def delivered_headers(args):
-    """Subject -> list of (name, value) of the p0f and forged headers, for every mail in the INBOX."""
-    imap = imaplib.IMAP4("127.0.0.1", args.imap_port)
+    """Subject -> list of (name, value) of every mail in the INBOX of every node (one without the proxy)."""
+    mails = {}
+    for number, (imap_port, _) in enumerate(nodes(args), 1):
+        for subject, headers in node_headers(args, imap_port).items():
+            mails[subject] = headers + ([(DELIVERED_BY, str(number))] if args.client_netns else [])
+    return mails
+
+
+def nodes(args):
+    """(IMAP port, webadmin port) of each James."""
+    if not args.node:
+        return [(args.imap_port, args.webadmin_port)]
+    return [tuple(int(port) for port in node.split(":")) for node in args.node]
+
+
+def node_headers(args, imap_port):
+    imap = imaplib.IMAP4("127.0.0.1", imap_port)
     try:
         imap.login(args.user, args.password)
         _, data = imap.select("INBOX", readonly=True)
@@ -197,9 +263,10 @@ def mail_without_p0f(args):
     return 1 if failures else 0
 
 
-def show_p0f_status(args):
+def show_p0f_status(args, webadmin_port=None):
     """What webadmin's p0f route says, in one line per p0f client."""
-    with urllib.request.urlopen("http://127.0.0.1:%d/p0f/status" % args.webadmin_port, timeout=10) as response:
+    port = webadmin_port or args.webadmin_port
+    with urllib.request.urlopen("http://127.0.0.1:%d/p0f/status" % port, timeout=10) as response:
         status = json.load(response)
     note("GET /p0f/status -> status %s" % status.get("status"))
     for daemon in status.get("clients", []):
@@ -233,7 +300,18 @@ def main():
     parser.add_argument("--crafted-smtp", help="kernel source: crafted-smtp.py, for the crafted clients' sessions")
     parser.add_argument("--mail-without-p0f", metavar="SOURCE",
                         help="instead of the tour: one mail from SOURCE, delivered without X-P0F headers (p0f is gone)")
+    parser.add_argument("--smtp-host", default="127.0.0.1", help="where clients connect (behind the proxy: HAProxy)")
+    parser.add_argument("--client-netns", metavar="NAME", help="the clients' network namespace (behind the proxy)")
+    parser.add_argument("--client-link", metavar="IF", help="its link to the edge, for the crafted SYNs")
+    parser.add_argument("--client-net", metavar="A.B.C", help="the clients' /24: Linux .10, Windows .77, FreeBSD .78")
+    parser.add_argument("--node", action="append", metavar="IMAP:WEBADMIN",
+                        help="a James node's IMAP and webadmin ports on 127.0.0.1 (repeat for each node)")
     args = parser.parse_args()
+    if args.client_net:
+        global LINUX, WINDOWS, FREEBSD, LINUX_LABEL
+        LINUX, WINDOWS, FREEBSD = (args.client_net + ".10", args.client_net + ".77", args.client_net + ".78")
+        # A real link between namespaces: no "(loopback)".
+        LINUX_LABEL = "Linux 4.19 and newer" if MODERN_KERNEL else "Linux"
     if args.mail_without_p0f:
         return mail_without_p0f(args)
     if not (args.craft_syn or (args.tun and args.link_server and args.crafted_smtp)):
@@ -286,9 +364,11 @@ def tour(args):
     step("Delivered to %s, read back over IMAP (p0f headers of each mail)" % args.user)
     mails = wait_for_mail(args, expected)
     for subject in sorted(mails):
-        note("Subject: " + subject)
+        node = [v for n, v in mails[subject] if n == DELIVERED_BY]
+        note("Subject: " + subject + (" (delivered by node %s)" % node[0] if node else ""))
         # The first mail in full, the others by their p0f headers only.
-        shown = mails[subject] if subject == "1 Linux" else p0f_headers(mails[subject])
+        shown = [(n, v) for n, v in mails[subject] if n != DELIVERED_BY] if subject == "1 Linux" \
+            else p0f_headers(mails[subject])
         for name, value in shown:
             note("    %s: %s" % (name, value))
     linux = p0f_headers(mails.get("1 Linux", []))
@@ -308,17 +388,18 @@ def tour(args):
           and any(n == "X-P0F-Genre" and v.startswith("Linux") for n, v in forged_mail),
           "the forged headers were replaced by " + ("the saved SYN's fingerprint" if args.tun else "what p0f saw"))
 
-    step("What James's webadmin says about p0f")
-    try:
-        show_p0f_status(args)
-        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % args.webadmin_port, timeout=10) as response:
-            metrics = [line for line in response.read().decode().splitlines() if line.startswith("p0f_")
-                       and not line.startswith("p0f_lookup_latency") and not line.endswith(" 0.0")]
-        note("GET /metrics (p0f_*, non-zero):")
-        for line in metrics:
-            note("    " + line)
-    except OSError as e:
-        check(False, "webadmin did not answer: %s" % e)
+    for number, (_, webadmin_port) in enumerate(nodes(args), 1):
+        step("What James's webadmin says about p0f" + (" (node %d)" % number if args.client_netns else ""))
+        try:
+            show_p0f_status(args, webadmin_port)
+            with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % webadmin_port, timeout=10) as response:
+                metrics = [line for line in response.read().decode().splitlines() if line.startswith("p0f_")
+                           and not line.startswith("p0f_lookup_latency") and not line.endswith(" 0.0")]
+            note("GET /metrics (p0f_*, non-zero):")
+            for line in metrics:
+                note("    " + line)
+        except OSError as e:
+            check(False, "webadmin did not answer: %s" % e)
 
     print()
     if failures:
@@ -329,4 +410,8 @@ def tour(args):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nInterrupted.")
+        sys.exit(130)

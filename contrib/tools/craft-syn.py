@@ -25,10 +25,11 @@ OPTIONS
   --destination IP  default 127.0.0.1, or ::1 for an IPv6 source
   --source-port N   default random 20000-60999
   --mss N, --window N, --scale N, --payload N   values for the signature's wildcards
+  --interface IF    send on the link IF instead of loopback (see below); needs --destination
   --hex             print the packet (IP header onward) as hex and send nothing (no root needed,
                     any addresses)
 
-Sending needs root and goes out on the loopback interface only (an AF_PACKET socket on `lo`): the
+Sending needs root and goes out on the loopback interface (an AF_PACKET socket on `lo`): the
 source and the destination must be loopback addresses (127.0.0.0/8, ::1). A SYN to a port where
 nobody listens is enough: p0f records the host from the SYN alone. This project's tests and demo
 keep 127.0.0.64-127.0.0.127 out of p0f's filter for real connections, so that those sources keep
@@ -36,6 +37,15 @@ their crafted fingerprint:
 
     p0f -i lo -s /run/p0f/p0f.sock '(tcp dst port 2525 and not src net 127.0.0.64/26) or tcp dst port 2599'
     craft-syn.py windows-7 127.0.0.77 2599
+
+With --interface IF the SYN goes out on IF instead, an Ethernet link of the network namespace the
+script runs in, to the link address the kernel has for the destination (resolved by ARP or NDP
+when it has none yet), from IF's own: as a client on that link would send it, for a p0f on
+another host (here: another namespace) to see. Sources and destinations are then any unicast
+addresses of the same IP version; the source need not be configured on IF, but replies reach the
+client only if it is. Use it in network namespaces of your own, never on a real network:
+
+    ip netns exec CLIENT craft-syn.py windows-10 198.18.80.77 2599 --interface veth0 --destination 198.18.80.1
 
 Output: one line per SYN: `sent SYN SOURCE:PORT -> DESTINATION:PORT ttl N raw_sig SIG` (the
 raw_sig p0f logs for it), for a profile followed by `(p0f should say 'LABEL')`; with --hex the
@@ -46,17 +56,21 @@ and lines starting with # are skipped) and answers each with exactly one output 
 a line that fails answers `error: WHY` and the others still go out.
 
 Exit codes: 0 all sent (or printed), 2 usage error (bad signature, address or value; in batch mode:
-some line), 3 could not send (not root, no packet socket).
+some line), 3 could not send (not root, no packet socket, no such interface, no link address for
+the destination).
 """
 
 import argparse
 import ipaddress
+import json
 import os
 import random
 import shlex
 import socket
 import struct
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import p0f_syn  # noqa: E402  (the library next to this script)
@@ -118,6 +132,7 @@ def argument_parser():
                     description=__doc__.split("\n\n")[0], epilog=profiles_epilog()
                     + "\n\nSee the top of this script for the signature rules, batch mode and exit codes.")
     syn_arguments(parser, "PROFILE SOURCE PORT")
+    parser.add_argument("--interface", metavar="IF", help="send on this Ethernet link (needs --destination)")
     parser.add_argument("--hex", action="store_true", help="print the packet as hex, send nothing")
     parser.add_argument("--batch", action="store_true", help="read one argument line per SYN from stdin")
     return parser
@@ -166,10 +181,23 @@ class Syn:
             self.port = number(1, 65535, "port")(port)
         except argparse.ArgumentTypeError as e:
             raise UsageError(str(e))
+        # crafted-smtp.py has no --interface: it carries its packets through a TUN device itself.
+        self.interface = getattr(args, "interface", None)
+        if self.interface is not None:
+            if args.destination is None:
+                raise UsageError("--interface %s needs --destination: the address of the host on that link"
+                                 % self.interface)
+            if self.interface == "lo":
+                raise UsageError("--interface lo: leave --interface out to send on loopback")
         self.destination = args.destination or ipaddress.ip_address("::1" if self.source.version == 6 else "127.0.0.1")
-        if loopback_only and not args.hex and not (self.source.is_loopback and self.destination.is_loopback):
-            raise UsageError("%s -> %s: SYNs are sent on loopback only (127.0.0.0/8, ::1); --hex prints any"
-                             % (self.source, self.destination))
+        on_loopback = self.source.is_loopback and self.destination.is_loopback
+        if loopback_only and not args.hex and self.interface is None and not on_loopback:
+            raise UsageError("%s -> %s: without --interface, SYNs are sent on loopback only (127.0.0.0/8, ::1);"
+                             " --hex prints any" % (self.source, self.destination))
+        if self.interface is not None and (self.source.is_loopback or self.destination.is_loopback
+                                           or self.destination.is_multicast):
+            raise UsageError("%s -> %s: on --interface %s, give unicast addresses of that link, not loopback"
+                             % (self.source, self.destination, self.interface))
         self.source_port = args.source_port or random.randint(20000, 60999)
         try:
             signature = p0f_syn.parse_signature(self.sig_text)
@@ -191,24 +219,63 @@ def endpoint(ip, port):
     return ("[%s]:%d" if ip.version == 6 else "%s:%d") % (ip, port)
 
 
-class LoopbackSender:
-    """An AF_PACKET socket on lo: every header byte goes out as built (a raw IP socket would fill in
-    the IP ID, so id- could not be sent)."""
+class Sender:
+    """AF_PACKET sockets, one per interface: every header byte goes out as built (a raw IP socket
+    would fill in the IP ID, so id- could not be sent). On lo the Ethernet addresses are zero; on
+    another link the frame goes from the interface's address to the destination's."""
 
     def __init__(self):
-        self.sock = None
+        self.sockets = {}
 
     def send(self, syn):
-        if self.sock is None:
+        interface = syn.interface or "lo"
+        if interface not in self.sockets:
             if os.geteuid() != 0:
-                raise OSError("needs root to send on the loopback interface (run it with sudo)")
-            self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-            self.sock.bind(("lo", 0))
-        self.sock.send(bytes(12) + struct.pack("!H", ETHERTYPE[syn.source.version]) + syn.packet)
+                raise OSError("needs root to send on the %s interface (run it with sudo)" % interface)
+            sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+            try:
+                sock.bind((interface, 0))
+            except OSError as e:
+                sock.close()
+                raise OSError("no interface %r here (%s)" % (interface, e.strerror or e))
+            self.sockets[interface] = sock
+        if syn.interface is None:
+            link = bytes(12)
+        else:
+            link = neighbour(syn.interface, syn.destination) + own_address(syn.interface)
+        self.sockets[interface].send(link + struct.pack("!H", ETHERTYPE[syn.source.version]) + syn.packet)
 
     def close(self):
-        if self.sock is not None:
-            self.sock.close()
+        for sock in self.sockets.values():
+            sock.close()
+
+
+def own_address(interface):
+    with open("/sys/class/net/%s/address" % interface) as f:
+        return bytes.fromhex(f.read().strip().replace(":", ""))
+
+
+def neighbour(interface, destination, wait=2.0):
+    """The link address the kernel has for `destination` on `interface`; when it has none, a UDP
+    datagram to the destination's discard port makes it ask (ARP or NDP)."""
+    deadline = time.monotonic() + wait
+    asked = False
+    while True:
+        shown = subprocess.run(["ip", "-j", "neigh", "show", "to", str(destination), "dev", interface],
+                               capture_output=True, text=True)
+        for entry in json.loads(shown.stdout or "[]"):
+            if entry.get("lladdr") and not set(entry.get("state", [])) & {"FAILED", "INCOMPLETE"}:
+                return bytes.fromhex(entry["lladdr"].replace(":", ""))
+        if time.monotonic() > deadline:
+            raise OSError("no link address for %s on %s within %g s: is it a host on that link?"
+                          % (destination, interface, wait))
+        if not asked:
+            family = socket.AF_INET6 if destination.version == 6 else socket.AF_INET
+            with socket.socket(family, socket.SOCK_DGRAM) as udp:
+                udp.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, interface.encode())
+                udp.sendto(b"", (str(destination), 9))
+            asked = True
+        time.sleep(0.01)
 
 
 def run(argv, hex_mode, sender):
@@ -242,7 +309,7 @@ def batch(hex_mode, sender):
 
 
 def main(argv):
-    sender = LoopbackSender()
+    sender = Sender()
     try:
         args = argument_parser().parse_args(argv)
         if args.batch:

@@ -18,10 +18,10 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import io.github.jamesp0f.testing.BlackHole;
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.StaleSocket;
-import io.github.jamesp0f.testing.james.JamesTestServer;
 
 /** The packaged jar's tool against a real p0f sniffing loopback, run the way administrators run it. */
 class P0fToolIT {
@@ -205,7 +205,7 @@ class P0fToolIT {
 
     @Test
     void checkOverTcpSaysWhatIsWrongWithTheAddress() throws Exception {
-        String nobody = "127.0.0.1:" + JamesTestServer.freePort();
+        String nobody = "127.0.0.1:" + FreePorts.next();
         JarRun refused = JarRun.of("check", "--p0f-address", nobody);
         JarRun noP0fBehind;
         try (P0fRelay relay = P0fRelay.to(dir.resolve("no-p0f.sock"))) {

@@ -3,6 +3,7 @@ package io.github.jamesp0f.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,24 @@ class FailureWordsTest {
 
         assertThat(failure.kind()).isEqualTo(Kind.IO_ERROR);
         assertThat(failure.message()).contains("Too many open files");
+    }
+
+    @Test
+    void tcpFailuresNameTheAddressAndWhatToCheck() {
+        P0fEndpoint edge = P0fEndpoint.tcp("198.51.100.10:2999");
+
+        P0fFailure unreachable = FailureWords.connectFailed(edge, new NoRouteToHostException("No route to host"));
+        P0fFailure timedOut = FailureWords.connectTimedOut(edge, Duration.ofMillis(500));
+        P0fFailure other = FailureWords.connectFailed(edge, new SocketException("Too many open files"));
+
+        assertThat(unreachable.kind()).isEqualTo(Kind.IO_ERROR);
+        assertThat(unreachable.message()).isEqualTo("tcp:198.51.100.10:2999 is unreachable from this host (No route "
+            + "to host): check the address and the route to p0f's host");
+        assertThat(timedOut.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(timedOut.message()).startsWith("connect to tcp:198.51.100.10:2999 timed out after 500 ms: no reply");
+        assertThat(other.message()).isEqualTo("cannot connect to p0f at tcp:198.51.100.10:2999: Too many open files");
+        assertThat(FailureWords.connectTimedOut(P0fEndpoint.unix(dir.resolve("p0f.sock")), Duration.ofMillis(500))
+            .message()).contains("p0f's queue of connections waiting to be accepted is full");
     }
 
     private static P0fFailure lookUpThrough(Path socket) throws Exception {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
+
 /** Runs a command line tool to completion and keeps what it printed. Test support. */
 final class ExternalCommand {
 
@@ -29,6 +31,13 @@ final class ExternalCommand {
             .map(dir -> Paths.get(dir, tool))
             .filter(Files::isExecutable)
             .findFirst();
+    }
+
+    /** The tool's absolute path; skips the calling test, naming the package to install, when it is missing. */
+    static Path require(String tool, String debianPackage) {
+        Optional<Path> found = find(tool);
+        Assumptions.assumeTrue(found.isPresent(), tool + " is not installed: apt-get install " + debianPackage);
+        return found.get();
     }
 
     static ExternalCommand run(Path workingDir, String... command) throws IOException, InterruptedException {

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+
 /**
  * The protection the start-up files rely on, tried with a real p0f: p0f creates its socket with
  * mode 0666, so only the run directory's mode (0750, owned by root and James's group) keeps other

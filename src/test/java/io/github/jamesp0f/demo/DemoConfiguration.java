@@ -16,7 +16,8 @@ import io.github.jamesp0f.testing.james.XmlConfig;
  * loopback ports, the demo's p0f socket (or, with a kernel link, the kernel source on epoll, listening on
  * that link's address too, where the crafted clients are), FreeBSD blocked, the sample's greylisting recipe for Windows with
  * a short block time, mail delivered to mailboxes; plus the small files of contrib/demo/conf
- * (IMAP, webadmin, users, domains) with their @PLACEHOLDERS@ filled in.
+ * (IMAP, webadmin, users, domains) with their @PLACEHOLDERS@ filled in. {@link #behindProxy} makes
+ * it a node behind the demo's edge (run.sh --behind-proxy), as docs/deployment.md configures one.
  */
 final class DemoConfiguration {
 
@@ -31,6 +32,27 @@ final class DemoConfiguration {
     private final String kernelLink;
     private final String blockTime;
     private final String dnsServer;
+    private Node node;
+
+    /** A node behind the edge: where it listens, the balancer, the edge's p0f, the shared greylist store. */
+    static final class Node {
+        final String smtpBind;
+        final String greeting;
+        final String proxy;
+        final String p0fAddress;
+        final String greylistJdbcUrl;
+        final String greylistJdbcUser;
+
+        Node(String smtpBind, String greeting, String proxy, String p0fAddress, String greylistJdbcUrl,
+             String greylistJdbcUser) {
+            this.smtpBind = smtpBind;
+            this.greeting = greeting;
+            this.proxy = proxy;
+            this.p0fAddress = p0fAddress;
+            this.greylistJdbcUrl = greylistJdbcUrl;
+            this.greylistJdbcUser = greylistJdbcUser;
+        }
+    }
 
     /**
      * {@code kernelLink}: null for the p0f daemon at {@code p0fSocket}, else the address of the TUN
@@ -46,6 +68,12 @@ final class DemoConfiguration {
         this.kernelLink = kernelLink;
         this.blockTime = blockTime;
         this.dnsServer = dnsServer;
+    }
+
+    /** This James is {@code node}, behind the edge: the PROXY header required, p0f asked over TCP. */
+    DemoConfiguration behindProxy(Node node) {
+        this.node = node;
+        return this;
     }
 
     void writeTo(Path conf) throws IOException {
@@ -71,24 +99,38 @@ final class DemoConfiguration {
     /** The sample's port-25 server on loopback, nobody on loopback allowed to relay, FreeBSD refused, Windows greylisted. */
     XmlConfig smtpServer() throws IOException {
         XmlConfig greylist = greylistRecipe()
-            .removeIfPresent("/handler/jdbc") // this James's own memory store
             .setText("/handler/blockTime", blockTime);
-        XmlConfig server;
+        if (node == null) {
+            greylist.removeIfPresent("/handler/jdbc"); // this James's own memory store
+        } else {
+            // Shared by the nodes: a retry balanced to the other node is recognised there.
+            greylist.replaceChildren("/handler/jdbc", "<url>" + node.greylistJdbcUrl + "</url><user>"
+                + node.greylistJdbcUser + "</user><poolSize>2</poolSize><table>p0f_greylist</table>");
+        }
+        XmlConfig smtp;
         if (kernelLink == null) {
-            server = SampleConfigs.smtpServer(smtpPort, p0fSocket)
+            smtp = SampleConfigs.smtpServer(node == null ? "127.0.0.1" : node.smtpBind, smtpPort,
+                    node == null ? p0fSocket : "/unused")
                 // The sample's 500ms suits a mail server; the demo must also pass on a CI machine at load 15+,
                 // where 500ms lookups were seen to time out.
                 .setText(SampleConfigs.HANDLER + "/timeout", DEMO_TIMEOUT);
         } else {
-            server = SampleConfigs.kernelSource(SampleConfigs.smtpServer(smtpPort, "/unused"))
+            smtp = SampleConfigs.kernelSource(SampleConfigs.smtpServer(smtpPort, "/unused"))
                 .setText("/smtpservers/smtpserver/bind", "127.0.0.1:" + smtpPort + ", " + kernelLink + ":" + smtpPort)
                 .setChild("/smtpservers/smtpserver", "useEpoll", "true");
         }
-        return server
-            .setText("/smtpservers/smtpserver/smtpGreeting", "James with james-p0f (demo)")
+        smtp.setText("/smtpservers/smtpserver/smtpGreeting", node == null ? "James with james-p0f (demo)" : node.greeting)
             .setText(SampleConfigs.HANDLER + "/blockedOperatingSystems", "FreeBSD")
             .insertBefore("//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']",
                 greylist.toString().replaceFirst("^<\\?xml[^>]*\\?>", ""));
+        if (node != null) {
+            // docs/deployment.md's node: the balancer's header required, its health checks not looked up.
+            smtp.setChild("/smtpservers/smtpserver", "proxyRequired", "true")
+                .remove(SampleConfigs.HANDLER + "/socketPath")
+                .append(SampleConfigs.HANDLER, "<p0fAddress>" + node.p0fAddress + "</p0fAddress>")
+                .append(SampleConfigs.HANDLER, "<neverLookUp>" + node.proxy + "/32</neverLookUp>");
+        }
+        return smtp;
     }
 
     /** The "greylist Windows senders" recipe, commented out in conf-samples/smtpserver.xml. */

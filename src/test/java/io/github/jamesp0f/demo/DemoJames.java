@@ -3,7 +3,9 @@ package io.github.jamesp0f.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,7 +38,8 @@ import com.google.inject.multibindings.Multibinder;
  * </pre>
  * With {@code --kernel-link}, no p0f: the handler reads the kernel's saved SYN (James 3.9, epoll),
  * and SMTP listens on that address too. With {@code --dns-server}, James's DNS (dnsservice.xml)
- * uses that server only.
+ * uses that server only. With {@code --proxy} it is a node behind the edge of run.sh --behind-proxy
+ * ({@link DemoConfiguration#behindProxy}).
  * Demo support, not part of the extension (its classes come from extensions-jars only).
  */
 public final class DemoJames {
@@ -53,10 +56,16 @@ public final class DemoJames {
         System.setProperty("james.exit.on.startup.error", "false");
         GuiceJamesServer server = null;
         try {
-            new DemoConfiguration(Integer.parseInt(options.get("smtp-port")), Integer.parseInt(options.get("imap-port")),
-                Integer.parseInt(options.get("webadmin-port")), options.get("p0f-socket"), options.get("kernel-link"),
-                options.get("block-time"), options.get("dns-server"))
-                .writeTo(home.resolve("conf"));
+            DemoConfiguration configuration = new DemoConfiguration(Integer.parseInt(options.get("smtp-port")),
+                Integer.parseInt(options.get("imap-port")), Integer.parseInt(options.get("webadmin-port")),
+                options.get("p0f-socket"), options.get("kernel-link"), options.get("block-time"),
+                options.get("dns-server"));
+            if (options.containsKey("proxy")) {
+                configuration.behindProxy(new DemoConfiguration.Node(options.get("smtp-bind"), options.get("greeting"),
+                    options.get("proxy"), options.get("p0f-address"), options.get("greylist-jdbc"),
+                    options.get("greylist-jdbc-user")));
+            }
+            configuration.writeTo(home.resolve("conf"));
             Files.createDirectories(home.resolve("extensions-jars"));
             server = create(home);
             GuiceJamesServer started = server;
@@ -89,14 +98,17 @@ public final class DemoJames {
             }
             options.put(args[i].substring(2), args[i + 1]);
         }
-        for (String required : new String[] {"home", "smtp-port", "imap-port", "webadmin-port", "block-time", "user",
-            "password"}) {
-            if (!options.containsKey(required)) {
-                usage("missing --" + required);
-            }
-        }
-        if (options.containsKey("p0f-socket") == options.containsKey("kernel-link")) {
+        List<String> required = new ArrayList<>(List.of("home", "smtp-port", "imap-port", "webadmin-port", "block-time",
+            "user", "password"));
+        if (options.containsKey("proxy")) {
+            required.addAll(List.of("smtp-bind", "greeting", "p0f-address", "greylist-jdbc", "greylist-jdbc-user"));
+        } else if (options.containsKey("p0f-socket") == options.containsKey("kernel-link")) {
             usage("give --p0f-socket (the p0f daemon) or --kernel-link (the kernel source), one of them");
+        }
+        for (String option : required) {
+            if (!options.containsKey(option)) {
+                usage("missing --" + option);
+            }
         }
         return options;
     }
@@ -104,7 +116,8 @@ public final class DemoJames {
     private static void usage(String problem) {
         System.err.println("DemoJames: " + problem + "\nusage: DemoJames --home DIR --smtp-port N --imap-port N"
             + " --webadmin-port N (--p0f-socket PATH | --kernel-link ADDRESS) --block-time 5s --user USER@DOMAIN"
-            + " --password SECRET [--dns-server ADDRESS]");
+            + " --password SECRET [--dns-server ADDRESS]\n   behind the edge, instead of --p0f-socket: --proxy IP"
+            + " --smtp-bind IP --greeting TEXT --p0f-address IP:PORT --greylist-jdbc URL --greylist-jdbc-user USER");
         System.exit(2);
     }
 

@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jamesp0f.testing.EdgeLab;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.ProjectFile;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
+import io.github.jamesp0f.testing.RealPostgres;
 import io.github.jamesp0f.testing.TunLink;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
@@ -44,12 +47,12 @@ class DemoRunScriptIT {
     @Test
     void theTourRunsRightAfterAPreviousRunAndCleansUp(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
-        io.github.jamesp0f.testing.RealDns.assumeAvailable();
+        RealDns.assumeAvailable();
         assumeTrue(Files.isExecutable(Paths.get("/usr/bin/python3")) || Files.isExecutable(Paths.get("/usr/local/bin/python3")),
             "the demo needs python3");
-        int smtpPort = JamesTestServer.freePort();
-        int imapPort = JamesTestServer.freePort();
-        int webAdminPort = JamesTestServer.freePort();
+        int smtpPort = FreePorts.next();
+        int imapPort = FreePorts.next();
+        int webAdminPort = FreePorts.next();
         // What a previous run leaves behind for about a minute: its servers' connections in TIME_WAIT.
         PortInTimeWait.leave(smtpPort);
         PortInTimeWait.leave(imapPort);
@@ -59,7 +62,7 @@ class DemoRunScriptIT {
             "--smtp-port", Integer.toString(smtpPort),
             "--imap-port", Integer.toString(imapPort),
             "--webadmin-port", Integer.toString(webAdminPort),
-            "--syn-port", Integer.toString(RealP0f.freePort())));
+            "--syn-port", Integer.toString(FreePorts.next())));
 
         assertThat(run.output).contains(
             "== 1. A Linux client",
@@ -81,15 +84,66 @@ class DemoRunScriptIT {
             "p0f_lookups_total",
             "The tour went as expected.",
             "Stopped James and p0f, removed ");
-        assertThat(run.output).doesNotContain("UNEXPECTED");
-        assertThat(run.exitCode).as(run.output).isZero();
-
-        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
-        assertThat(work.find()).isTrue();
-        assertThat(Paths.get(work.group(1))).doesNotExist();
-        List<String> pids = pids(run.output);
+        List<String> pids = assertWentAsExpectedAndCleanedUp(run);
         assertThat(pids).as("p0f's, unbound's and James's pids in the transcript").hasSize(3);
-        assertStopped(pids);
+    }
+
+    /**
+     * run.sh --behind-proxy: the tour through HAProxy with p0f at the edge (contrib/tools/edge-lab.sh,
+     * EdgeDeploymentIT's lab, on the demo's 198.18.96.0/20) and two James nodes sharing PostgreSQL;
+     * each session names the node that took it, and everything goes away at the end.
+     */
+    @Test
+    void behindTheProxyTheTourRunsThroughHaproxyToTwoNodesAndCleansUp(@TempDir Path dir) throws Exception {
+        EdgeLab.assumeAvailable();
+        RealDns.assumeAvailable();
+        assumeTrue(RealPostgres.findBinaries().isPresent(), "--behind-proxy needs PostgreSQL (apt-get install postgresql)");
+        int imapPort = twoFreePorts();
+        int webAdminPort = twoFreePorts();
+
+        Result run = run(dir, runSh("--behind-proxy", "--imap-port", Integer.toString(imapPort),
+            "--webadmin-port", Integer.toString(webAdminPort), "--syn-port", Integer.toString(FreePorts.next())));
+
+        assertThat(run.output).contains(
+            "HAProxy on 198.18.96.1:25",
+            "(HAProxy passed this connection to node 1)",
+            "(HAProxy passed this connection to node 2)",
+            "S: 451 4.7.1",
+            "ok: accepted on retry",
+            "S: 554 5.7.1",
+            "ok: accepted at once (exempt from greylisting by its confirmed host name)",
+            "X-P0F-Distance: 4",
+            "ok: the Linux mail says Linux 4.19 and newer",
+            "X-P0F-Genre: Windows 10 or 11 (or Server 2016+)",
+            "== What James's webadmin says about p0f (node 2)",
+            "tcp:198.18.97.1:2999: CONNECTED",
+            "The tour went as expected.",
+            "Stopped the James nodes, the edge (HAProxy, p0f, its relay; namespaces removed), PostgreSQL and unbound");
+        assertWentAsExpectedAndCleanedUp(run);
+        // The Windows client's retry was balanced to the node that had not greylisted it.
+        Matcher windows = Pattern.compile("198\\.18\\.96\\.77 .*\\n.*passed this connection to (node \\d)")
+            .matcher(run.output);
+        assertThat(windows.find()).isTrue();
+        String first = windows.group(1);
+        assertThat(windows.find()).isTrue();
+        assertThat(windows.group(1)).as("the retry's node").isNotEqualTo(first);
+        Matcher namespaces = Pattern.compile("namespaces (epc\\w+) .* and (epe\\w+);").matcher(run.output);
+        assertThat(namespaces.find()).isTrue();
+        assertThat(Paths.get("/run/netns", namespaces.group(1))).doesNotExist();
+        assertThat(Paths.get("/run/netns", namespaces.group(2))).doesNotExist();
+    }
+
+    /** A port free on 127.0.0.1, and the next one too (node 2 of --behind-proxy takes it). */
+    private static int twoFreePorts() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = FreePorts.next();
+            try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no two consecutive free ports on 127.0.0.1");
     }
 
     /** {@code --source kernel}: no p0f at all; James reads the SYN the kernel keeps, crafted clients come over a TUN link. */
@@ -100,9 +154,9 @@ class DemoRunScriptIT {
         RealDns.assumeAvailable();
 
         Result run = run(dir, runSh("--source", "kernel",
-            "--smtp-port", Integer.toString(JamesTestServer.freePort()),
-            "--imap-port", Integer.toString(JamesTestServer.freePort()),
-            "--webadmin-port", Integer.toString(JamesTestServer.freePort())));
+            "--smtp-port", Integer.toString(FreePorts.next()),
+            "--imap-port", Integer.toString(FreePorts.next()),
+            "--webadmin-port", Integer.toString(FreePorts.next())));
 
         assertThat(run.output).contains(
             "No p0f: James reads the SYN the kernel keeps",
@@ -132,8 +186,8 @@ class DemoRunScriptIT {
         RealP0f.assumeAvailable();
         try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Result run = run(dir, runSh("--smtp-port", Integer.toString(listening.getLocalPort()),
-                "--imap-port", Integer.toString(JamesTestServer.freePort()),
-                "--webadmin-port", Integer.toString(JamesTestServer.freePort())));
+                "--imap-port", Integer.toString(FreePorts.next()),
+                "--webadmin-port", Integer.toString(FreePorts.next())));
 
             assertThat(run.exitCode).isEqualTo(1);
             assertThat(run.output.trim()).startsWith("run.sh: port(s) " + listening.getLocalPort() + " already in use")
@@ -144,13 +198,13 @@ class DemoRunScriptIT {
     @Test
     void keepRunningOutlivesP0fThenCleansUpOnSigterm(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
-        int smtpPort = JamesTestServer.freePort();
+        int smtpPort = FreePorts.next();
         Path log = dir.resolve("run.log");
         Process process = new ProcessBuilder(runSh("--keep-running",
             "--smtp-port", Integer.toString(smtpPort),
-            "--imap-port", Integer.toString(JamesTestServer.freePort()),
-            "--webadmin-port", Integer.toString(JamesTestServer.freePort()),
-            "--syn-port", Integer.toString(RealP0f.freePort())))
+            "--imap-port", Integer.toString(FreePorts.next()),
+            "--webadmin-port", Integer.toString(FreePorts.next()),
+            "--syn-port", Integer.toString(FreePorts.next())))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             String ready = awaitOutput(process, log, "Running until Ctrl-C", START_TIMEOUT);
@@ -199,6 +253,18 @@ class DemoRunScriptIT {
         assertThat(run.output.trim()).startsWith("run.sh: needs root:").contains("sudo").doesNotContain("\n");
     }
 
+    /** The tour's verdict and exit status, its folder removed, every process it named stopped: their pids. */
+    private static List<String> assertWentAsExpectedAndCleanedUp(Result run) throws InterruptedException {
+        assertThat(run.output).doesNotContain("UNEXPECTED");
+        assertThat(run.exitCode).as(run.output).isZero();
+        Matcher work = Pattern.compile("removed (/tmp/james-p0f-demo\\.\\w+)\\.").matcher(run.output);
+        assertThat(work.find()).isTrue();
+        assertThat(Paths.get(work.group(1))).doesNotExist();
+        List<String> pids = pids(run.output);
+        assertStopped(pids);
+        return pids;
+    }
+
     /** Every pid the transcript names, in order of appearance: p0f's first. */
     private static List<String> pids(String output) {
         List<String> pids = new ArrayList<>();
@@ -211,9 +277,32 @@ class DemoRunScriptIT {
         return pids;
     }
 
-    private static void assertStopped(List<String> pids) {
+    /**
+     * Each process has ended: gone, or a zombie waiting for its parent. The daemons that detach
+     * (PostgreSQL, and the edge's p0f, relay and HAProxy once edge-lab.sh has returned) are reaped
+     * by PID 1, which may take a moment on a busy machine.
+     */
+    private static void assertStopped(List<String> pids) throws InterruptedException {
         for (String pid : pids) {
-            assertThat(Paths.get("/proc", pid)).as("process %s stopped", pid).doesNotExist();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (running(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(running(pid)).as("process %s still running: %s", pid, stat(pid)).isFalse();
+        }
+    }
+
+    private static boolean running(String pid) {
+        String stat = stat(pid);
+        // The state follows the command name, which is in parentheses.
+        return !stat.isEmpty() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    }
+
+    private static String stat(String pid) {
+        try {
+            return Files.readString(Paths.get("/proc", pid, "stat"));
+        } catch (IOException gone) {
+            return "";
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
@@ -53,7 +54,7 @@ class GreylistExemptionIT {
             .host("out-1.pool.example", POOL_1)
             .host("out-2.pool.example", POOL_2)
             .host("mx.regular.example", REGULAR);
-        int port = JamesTestServer.freePort();
+        int port = FreePorts.next();
         p0f = RealP0f.builder().watchPort(port).start();
         for (String client : new String[] {MICROSOFT, NO_PTR, FORGED_PTR, POOL_1, POOL_2, REGULAR, UNANSWERED}) {
             CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(client));
@@ -113,7 +114,7 @@ class GreylistExemptionIT {
 
     @Test
     void byHostnameARetryFromAnotherAddressOfThePoolPassesByAddressItDoesNot() throws Exception {
-        try (JamesTestServer byAddress = GreylistJames.start(JamesTestServer.freePort(), p0f.socketPath(),
+        try (JamesTestServer byAddress = GreylistJames.start(FreePorts.next(), p0f.socketPath(),
                 elements("address"), dns.jamesDnsServiceXml())) {
             assertThat(send(james, POOL_1, "news@pool.example")).isEqualTo(451);
             assertThat(send(byAddress, POOL_1, "news@pool.example")).isEqualTo(451);

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
@@ -42,7 +43,7 @@ class P0fGreylistIT {
         RealDns.assumeAvailable();
         // James's own DNS on a loopback server that answers at once (NXDOMAIN): no reverse-lookup stalls.
         dns = RealDns.start();
-        int port = JamesTestServer.freePort();
+        int port = FreePorts.next();
         p0f = RealP0f.builder().watchPort(port).start();
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_CLIENT));
         for (CraftedSyn.Profile profile : new CraftedSyn.Profile[] {CraftedSyn.Profile.WINDOWS_10, CraftedSyn.Profile.LINUX_MODERN}) {
@@ -92,8 +93,8 @@ class P0fGreylistIT {
     @Test
     void anUnreachableDatabaseLetsWindowsMailThrough() throws Exception {
         String sender = "failopen@windows.example";
-        try (JamesTestServer failOpen = GreylistJames.start(JamesTestServer.freePort(), p0f.socketPath(),
-                "<os>^windows</os><jdbc><url>jdbc:postgresql://127.0.0.1:" + RealP0f.freePort() + "/none</url>"
+        try (JamesTestServer failOpen = GreylistJames.start(FreePorts.next(), p0f.socketPath(),
+                "<os>^windows</os><jdbc><url>jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/none</url>"
                     + "<connectionTimeout>250ms</connectionTimeout></jdbc>", dns.jamesDnsServiceXml());
              SmtpTestClient smtp = SmtpTestClient.connect(failOpen, WINDOWS_CLIENT)) {
             assertThat(smtp.sendMail(sender, GreylistJames.RECIPIENT, GreylistJames.MESSAGE)).isEqualTo(250);
@@ -103,7 +104,7 @@ class P0fGreylistIT {
 
     @Test
     void aBadGreylistSettingStopsJamesNamingTheElement() {
-        assertThatThrownBy(() -> GreylistJames.start(JamesTestServer.freePort(), p0f.socketPath(),
+        assertThatThrownBy(() -> GreylistJames.start(FreePorts.next(), p0f.socketPath(),
                 "<os>^windows</os><blockTime>soon</blockTime>").close())
             .satisfies(error -> {
                 StringBuilder messages = new StringBuilder();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.RealPostgres;
@@ -40,8 +41,8 @@ class SharedGreylistStoreIT {
         RealDns.assumeAvailable();
         // James's own DNS on a loopback server that answers at once (NXDOMAIN): no reverse-lookup stalls.
         dns = RealDns.start();
-        int firstPort = JamesTestServer.freePort();
-        int secondPort = JamesTestServer.freePort();
+        int firstPort = FreePorts.next();
+        int secondPort = FreePorts.next();
         p0f = RealP0f.builder().watchPort(firstPort).watchPort(secondPort).start();
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS_CLIENT));
         String greylist = "<os>^windows</os><blockTime>" + BLOCK_TIME.toSeconds() + "s</blockTime>"

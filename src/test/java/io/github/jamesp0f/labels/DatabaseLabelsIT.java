@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.cli.JarRun;
 import io.github.jamesp0f.testing.CraftedSynBatch;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fObservations;
 import io.github.jamesp0f.testing.RawP0fQuery;
 import io.github.jamesp0f.testing.RealP0f;
@@ -67,7 +68,7 @@ class DatabaseLabelsIT {
     static void sendOneSynPerSignature() throws Exception {
         assumeTrue(Files.isReadable(RealP0f.STOCK_DATABASE), "needs p0f's own database at " + RealP0f.STOCK_DATABASE
             + " (apt-get install p0f) to compare with");
-        int synPort = RealP0f.freePort();
+        int synPort = FreePorts.next();
         shipped = RealP0f.builder().craftedSynPort(synPort).observations().start();
         stock = RealP0f.builder().craftedSynPort(synPort).database(RealP0f.STOCK_DATABASE).observations().start();
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.jamesp0f.cli.JarRun;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fObservations;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.VethPair;
@@ -41,7 +42,7 @@ class KernelLabelsIT {
         assumeTrue(kernelAtLeast(4, 19), "names Linux 4.19 and newer: this kernel is " + System.getProperty("os.version"));
         assumeTrue(Files.isReadable(RealP0f.STOCK_DATABASE), "needs p0f's own database at " + RealP0f.STOCK_DATABASE);
         veth = VethPair.create("lbl", "198.18.16", "2001:2:0:16", 1500);
-        int port = RealP0f.freePort();
+        int port = FreePorts.next();
         shippedOnVeth = RealP0f.builder().watchPort(port).inNamespace(veth.serverNamespace(), veth.serverInterface())
             .observations().start();
         stockOnVeth = RealP0f.builder().watchPort(port).inNamespace(veth.serverNamespace(), veth.serverInterface())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
 import io.github.jamesp0f.testing.james.XmlConfig;
@@ -59,7 +60,7 @@ class InvalidHandlerConfigurationIT {
 
     /** {@code elements}: name, value, ... set in the sample's handler element. */
     private static void assertStartFailsSaying(String expectedMessage, String... elements) {
-        XmlConfig smtp = SampleConfigs.smtpServer(JamesTestServer.freePort(), "/run/p0f-it/none.sock");
+        XmlConfig smtp = SampleConfigs.smtpServer(FreePorts.next(), "/run/p0f-it/none.sock");
         for (int i = 0; i < elements.length; i += 2) {
             smtp.setChild(SampleConfigs.HANDLER, elements[i], elements[i + 1]);
         }

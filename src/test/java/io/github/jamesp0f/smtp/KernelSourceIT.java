@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.jamesp0f.testing.CraftedSmtp;
 import io.github.jamesp0f.testing.CraftedSyn.Profile;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.TunLink;
@@ -67,9 +68,9 @@ class KernelSourceIT {
         link = TunLink.create();
         dns = RealDns.start();
         log = CapturedLog.of("io.github.jamesp0f.smtp.KernelSource");
-        epollPort = JamesTestServer.freePort();
-        nioPort = JamesTestServer.freePort();
-        proxiedPort = JamesTestServer.freePort();
+        epollPort = FreePorts.next();
+        nioPort = FreePorts.next();
+        proxiedPort = FreePorts.next();
         james = JamesTestServer.builder()
             .smtpServer(SampleConfigs.smtpServers(
                 kernelServer(epollPort).setChild("/smtpservers/smtpserver", "useEpoll", "true"),

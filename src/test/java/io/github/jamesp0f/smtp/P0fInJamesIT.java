@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.Resources;
@@ -64,12 +65,12 @@ class P0fInJamesIT {
     @BeforeAll
     static void start() throws Exception {
         CraftedSyn.assumeAvailable();
-        int port = JamesTestServer.freePort();
-        submissionPort = JamesTestServer.freePort();
-        overTcpPort = JamesTestServer.freePort();
+        int port = FreePorts.next();
+        submissionPort = FreePorts.next();
+        overTcpPort = FreePorts.next();
         p0f = RealP0f.builder().watchPort(port).observations().start();
         relay = P0fRelay.isAvailable() ? P0fRelay.to(p0f.socketPath()) : null;
-        String relayAddress = relay != null ? relay.listenAddress() : "127.0.0.1:" + JamesTestServer.freePort();
+        String relayAddress = relay != null ? relay.listenAddress() : "127.0.0.1:" + FreePorts.next();
         // 0.0.0.0 binds both stacks: the IPv6 test connects from ::1.
         james = JamesTestServer.builder()
             .smtpServer(SampleConfigs.smtpServers(

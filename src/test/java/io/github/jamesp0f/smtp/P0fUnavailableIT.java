@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.testing.FakeP0fServer;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
@@ -51,11 +52,11 @@ class P0fUnavailableIT {
     static void start() throws Exception {
         RealP0f.assumeAvailable();
         temp = Files.createTempDirectory("p0f-unavailable");
-        absentPort = JamesTestServer.freePort();
-        stalledPort = JamesTestServer.freePort();
-        garbagePort = JamesTestServer.freePort();
-        ioThreadPort = JamesTestServer.freePort();
-        mailFromPort = JamesTestServer.freePort();
+        absentPort = FreePorts.next();
+        stalledPort = FreePorts.next();
+        garbagePort = FreePorts.next();
+        ioThreadPort = FreePorts.next();
+        mailFromPort = FreePorts.next();
         stalledP0f = RealP0f.builder().watchPort(stalledPort).start();
         garbageP0f = FakeP0fServer.start(temp.resolve("garbage.sock")).garbage();
         String stalledSocket = stalledP0f.socketPath().toString();

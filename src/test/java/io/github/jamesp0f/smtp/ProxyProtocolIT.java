@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.jamesp0f.testing.CraftedSyn;
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealDns;
@@ -62,9 +63,9 @@ class ProxyProtocolIT {
         CraftedSyn.assumeAvailable();
         RealDns.assumeAvailable();
         dns = RealDns.start();
-        proxiedPort = JamesTestServer.freePort();
-        directPort = JamesTestServer.freePort();
-        edgesPort = JamesTestServer.freePort();
+        proxiedPort = FreePorts.next();
+        directPort = FreePorts.next();
+        edgesPort = FreePorts.next();
         p0f = RealP0f.builder().watchPort(proxiedPort).watchPort(directPort).watchPort(edgesPort).start();
         relay = P0fRelay.isAvailable() ? P0fRelay.to(p0f.socketPath()) : null;
         CraftedSyn.sendAndAwait(p0f, CraftedSyn.Profile.WINDOWS_7, InetAddress.getByName(WINDOWS));

@@ -1,17 +1,14 @@
 package io.github.jamesp0f.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -19,7 +16,8 @@ import org.junit.jupiter.api.Assumptions;
  * Makes a real p0f believe a loopback address runs another operating system, by running
  * {@code contrib/tools/craft-syn.py} (a raw-socket SYN shaped like that system; needs root and
  * python3). Use sources 127.0.0.64-127 so that {@link RealP0f}'s filter keeps their crafted
- * fingerprint while they also open real connections.
+ * fingerprint while they also open real connections. {@link #sendOnLink} sends it on a link
+ * between network namespaces instead (craft-syn.py --interface).
  */
 public final class CraftedSyn {
 
@@ -111,25 +109,24 @@ public final class CraftedSyn {
             command.add("--ttl");
             command.add(ttl.toString());
         }
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            // The script prints one line: reading to the end cannot block on a full pipe.
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish");
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + process.exitValue()
-                    + "): " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending a crafted SYN", e);
-        }
+        run(command);
+    }
+
+    /**
+     * Sends the SYN from inside network namespace {@code namespace}, on its Ethernet link
+     * {@code link}, to {@code destination}'s {@code port} on that link (craft-syn.py --interface):
+     * for a p0f on the other end of the link, in another namespace.
+     */
+    public static void sendOnLink(String namespace, String link, InetAddress destination, Profile profile,
+                                  InetAddress source, int port) {
+        assumeAvailable();
+        run(List.of("ip", "netns", "exec", namespace, findPython(), script().toString(), profile.scriptName(),
+            source.getHostAddress(), Integer.toString(port), "--interface", link, "--destination",
+            destination.getHostAddress()));
+    }
+
+    private static void run(List<String> command) {
+        Commands.check(command, "", SCRIPT_TIMEOUT);
     }
 
     /**
@@ -179,7 +176,7 @@ public final class CraftedSyn {
         return ProjectFile.of(SCRIPT);
     }
 
-    static String findPython() {
+    public static String findPython() {
         for (String candidate : new String[] {"/usr/bin/python3", "/usr/local/bin/python3"}) {
             if (Files.isExecutable(Paths.get(candidate))) {
                 return candidate;

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 import io.github.jamesp0f.client.P0fEndpoint;
-import io.github.jamesp0f.testing.james.JamesTestServer;
 
 /**
  * p0f's API relayed over TCP the way contrib/ ships it, without systemd as PID 1:
@@ -44,7 +43,7 @@ public final class P0fRelay implements AutoCloseable {
     public static P0fRelay to(Path socket) throws IOException {
         assumeAvailable();
         P0fRelay relay = new P0fRelay(socket,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), JamesTestServer.freePort()));
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next()));
         relay.start();
         return relay;
     }
@@ -100,6 +99,11 @@ public final class P0fRelay implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The relay's process (systemd-socket-activate, then the systemd-socket-proxyd it execs). */
+    public synchronized long pid() {
+        return process.pid();
     }
 
     public synchronized boolean isAlive() {

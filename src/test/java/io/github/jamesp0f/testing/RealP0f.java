@@ -1,12 +1,10 @@
 package io.github.jamesp0f.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +77,8 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
 
     private RealP0f(Builder b) {
         this.watchedPorts = b.watchedPorts.isEmpty()
-            ? Collections.singletonList(freePort()) : Collections.unmodifiableList(new ArrayList<>(b.watchedPorts));
-        this.craftedSynPort = b.craftedSynPort > 0 ? b.craftedSynPort : freePort();
+            ? Collections.singletonList(FreePorts.next()) : Collections.unmodifiableList(new ArrayList<>(b.watchedPorts));
+        this.craftedSynPort = b.craftedSynPort > 0 ? b.craftedSynPort : FreePorts.next();
         this.apiSlots = b.apiSlots;
         this.filter = filter(watchedPorts, craftedSynPort);
         this.daemon = b.daemon;
@@ -120,15 +118,6 @@ public final class RealP0f implements AutoCloseable, BeforeAllCallback, AfterAll
     static String filter(List<Integer> watchedPorts, int craftedSynPort) {
         String watched = watchedPorts.stream().map(p -> "tcp dst port " + p).collect(Collectors.joining(" or "));
         return "((" + watched + ") and not src net " + CRAFTED_SOURCES + ") or tcp dst port " + craftedSynPort;
-    }
-
-    /** A TCP port nobody listens on right now, on 127.0.0.1. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free loopback port", e);
-        }
     }
 
     /** Starts p0f and waits until its API answers; skips the test when p0f cannot run here. */

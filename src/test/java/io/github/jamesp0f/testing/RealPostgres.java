@@ -1,8 +1,6 @@
 package io.github.jamesp0f.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +103,7 @@ public final class RealPostgres implements BeforeAllCallback, AfterAllCallback, 
         Path data = home.resolve("data");
         run(List.of(binaries.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust",
             "-E", "UTF8", "--locale=C", "--no-sync"), true, 120);
-        port = freePort();
+        port = FreePorts.next();
         String options = "-p " + port + " -k " + home + " -c listen_addresses=127.0.0.1 -c max_connections=100"
             + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         run(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-o", options,
@@ -211,12 +209,6 @@ public final class RealPostgres implements BeforeAllCallback, AfterAllCallback, 
             return Files.readAllLines(Paths.get("/etc/passwd")).stream().anyMatch(line -> line.startsWith(name + ":"));
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SampleConfigs;
@@ -88,7 +89,7 @@ class P0fWebadminIT {
     @Test
     void anExtensionModuleCannotAddAHealthCheck() {
         assertThatThrownBy(() -> JamesTestServer.builder()
-            .smtpServer(SampleConfigs.smtpServer(JamesTestServer.freePort(), "/run/p0f/unused.sock"))
+            .smtpServer(SampleConfigs.smtpServer(FreePorts.next(), "/run/p0f/unused.sock"))
             .mailetContainer(SampleConfigs.mailetContainer())
             .webAdmin(STATUS_ROUTES)
             .confFile("extensions.properties", "guice.extension.module=io.github.jamesp0f.webadmin.P0fHealthCheckModule\n")

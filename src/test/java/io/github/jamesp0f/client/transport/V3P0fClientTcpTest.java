@@ -15,7 +15,7 @@ import io.github.jamesp0f.client.P0fEndpoint;
 import io.github.jamesp0f.client.P0fFailure.Kind;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.testing.FakeP0fServer;
-import io.github.jamesp0f.testing.james.JamesTestServer;
+import io.github.jamesp0f.testing.FreePorts;
 
 /**
  * Every test of {@link V3P0fClientTest} again with p0f's API over TCP (a fake on a loopback port),
@@ -35,7 +35,7 @@ class V3P0fClientTcpTest extends V3P0fClientTest {
 
     @Test
     void nothingListeningIsConnectionRefusedAtTheAddressThenBackOffThenRecovery() throws Exception {
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), JamesTestServer.freePort());
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next());
         V3P0fClient client = client(P0fEndpoint.tcp(address), 1);
 
         long start = System.nanoTime();

@@ -2,9 +2,9 @@ package io.github.jamesp0f.testing.james;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import javax.management.InstanceNotFoundException;
+import javax.management.MBeanRegistrationException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesServerMain;
@@ -31,6 +37,9 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 import org.apache.mailet.Mail;
 
+import io.github.jamesp0f.testing.FreePorts;
+
+
 /**
  * A real in-memory James (the release this build tests: {@link #jamesVersion()}; SMTP and the mailet
  * container; webadmin on request, no IMAP/JMAP) inside a
@@ -42,7 +51,7 @@ import org.apache.mailet.Mail;
  *
  *   &#64;BeforeAll
  *   static void start() {
- *       int port = JamesTestServer.freePort();
+ *       int port = FreePorts.next();
  *       james = JamesTestServer.builder()
  *           .smtpServer(SampleConfigs.smtpServer(port, socketPath))        // conf-samples/james-<line>/smtpserver.xml, edited
  *           .mailetContainer(SampleConfigs.mailetContainer())              // conf-samples/james-<line>/mailetcontainer.xml, edited
@@ -80,23 +89,6 @@ public final class JamesTestServer implements AutoCloseable {
     /** The James release the integration tests start, e.g. "3.8.2" (failsafe passes it). */
     public static String jamesVersion() {
         return System.getProperty("james.version", "unknown");
-    }
-
-    /** A TCP port free on both 127.0.0.1 and ::1 right now. */
-    public static int freePort() {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket v4 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-                int port = v4.getLocalPort();
-                try (ServerSocket v6 = new ServerSocket(port, 1, InetAddress.getByName("::1"))) {
-                    return port;
-                } catch (IOException busyOnV6) {
-                    // try another
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no port free on both 127.0.0.1 and ::1");
     }
 
     /** Where clients connect (127.0.0.1 unless the test binds elsewhere). */
@@ -307,6 +299,7 @@ public final class JamesTestServer implements AutoCloseable {
             System.setProperty("james.exit.on.startup.error", "false");
             Path workingDirectory = Files.createTempDirectory("james-p0f-it");
             GuiceJamesServer server = null;
+            Set<ObjectName> mbeansBefore = jamesMBeans();
             try {
                 writeWorkingDirectory(workingDirectory);
                 Configuration configuration = Configuration.builder().workingDirectory(workingDirectory.toFile()).build();
@@ -333,8 +326,32 @@ public final class JamesTestServer implements AutoCloseable {
                         e.addSuppressed(stopFailure);
                     }
                 }
+                forgetMBeansRegisteredSince(mbeansBefore);
                 deleteRecursively(workingDirectory);
                 throw e;
+            }
+        }
+
+        // A start that fails half way leaves James's MBeans registered (stop() does not undo them),
+        // and the next test class's James in this JVM would then fail with "Unable to register mbean".
+        private static Set<ObjectName> jamesMBeans() {
+            try {
+                return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("org.apache.james:*"), null);
+            } catch (MalformedObjectNameException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void forgetMBeansRegisteredSince(Set<ObjectName> before) {
+            MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+            for (ObjectName name : jamesMBeans()) {
+                if (!before.contains(name)) {
+                    try {
+                        mbeans.unregisterMBean(name);
+                    } catch (InstanceNotFoundException | MBeanRegistrationException alreadyGone) {
+                        // nothing left to forget
+                    }
+                }
             }
         }
 

@@ -11,11 +11,12 @@ import java.util.List;
  *
  * <p>Arguments: one per SMTP server, {@code PORT} for a server without the p0f handler (James as
  * if james-p0f were not installed, but for the p0f mailets, which find nothing to do on its mail),
- * {@code PORT=SOCKET[=CACHETTL]} for one whose p0f handler asks that socket, with
- * {@code cacheTtl 0} unless told otherwise (every session really asks p0f: the worst case for the
- * extension), or {@code PORT=kernel} for one whose handler reads the kernel's saved SYN, with no
- * daemon. With {@code -Dload.epoll=true} (the default on James 3.9) every server uses Netty's
- * epoll transport ({@code <useEpoll>true</useEpoll>}). Webadmin runs with James's metrics
+ * {@code PORT=SOCKET[=CACHETTL]} for one whose p0f handler asks that socket ({@code tcp:IP:PORT}:
+ * that address, as {@code <p0fAddress>}), with {@code cacheTtl 0} unless told otherwise (every
+ * session really asks p0f: the worst case for the extension), or {@code PORT=kernel} for one whose
+ * handler reads the kernel's saved SYN, with no daemon; {@code proxied:} in front requires the
+ * PROXY header ({@code proxyRequired}). With {@code -Dload.epoll=true} (the default on James 3.9)
+ * every server uses Netty's epoll transport ({@code <useEpoll>true</useEpoll>}). Webadmin runs with James's metrics
  * route, so that the harness can read the p0f counters. With {@code -Dload.p0fMailets=false} the
  * p0f mailets are left out of the mailet container. Prints {@value #READY} and the webadmin
  * port once SMTP accepts, then serves until its standard input closes.
@@ -24,6 +25,10 @@ public final class LoadTarget {
 
     static final String READY = "load-target-ready";
     static final String RECIPIENT = "user@example.test";
+    /** Prefix of a server that requires the PROXY header. */
+    static final String PROXIED = "proxied:";
+    /** Prefix of a p0f endpoint over TCP ({@code <p0fAddress>}) rather than a socket. */
+    static final String TCP = "tcp:";
     static final String METRICS_ROUTES = "org.apache.james.webadmin.dropwizard.MetricsRoutes";
     /** System property: {@code false} leaves the p0f mailets out of the mailet container. */
     static final String P0F_MAILETS = "load.p0fMailets";
@@ -50,16 +55,26 @@ public final class LoadTarget {
     static JamesTestServer.Builder configure(String... servers) {
         List<XmlConfig> smtpServers = new ArrayList<>();
         for (String server : servers) {
-            String[] parts = server.split("=");
+            boolean proxied = server.startsWith(PROXIED);
+            String[] parts = server.substring(proxied ? PROXIED.length() : 0).split("=");
             int port = Integer.parseInt(parts[0]);
+            XmlConfig smtp;
             if (parts.length == 1) {
-                smtpServers.add(SampleConfigs.smtpServerWithoutExtension(port));
+                smtp = SampleConfigs.smtpServerWithoutExtension(port);
             } else if (parts[1].equals(KERNEL)) {
-                smtpServers.add(SampleConfigs.kernelSource(SampleConfigs.smtpServer(port, "/unused")));
+                smtp = SampleConfigs.kernelSource(SampleConfigs.smtpServer(port, "/unused"));
             } else {
-                smtpServers.add(SampleConfigs.smtpServer(port, parts[1])
-                    .setChild(SampleConfigs.HANDLER, "cacheTtl", parts.length > 2 ? parts[2] : "0"));
+                smtp = SampleConfigs.smtpServer(port, parts[1])
+                    .setChild(SampleConfigs.HANDLER, "cacheTtl", parts.length > 2 ? parts[2] : "0");
+                if (parts[1].startsWith(TCP)) {
+                    smtp.remove(SampleConfigs.HANDLER + "/socketPath")
+                        .append(SampleConfigs.HANDLER, "<p0fAddress>" + parts[1].substring(TCP.length()) + "</p0fAddress>");
+                }
             }
+            if (proxied) {
+                smtp.setChild("/smtpservers/smtpserver", "proxyRequired", "true");
+            }
+            smtpServers.add(smtp);
         }
         if (epoll()) {
             smtpServers.replaceAll(server -> server.setChild("/smtpservers/smtpserver", "useEpoll", "true"));

@@ -14,7 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,9 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.github.jamesp0f.testing.FreePorts;
+import io.github.jamesp0f.testing.P0fRelay;
+import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealP0f;
 
 /**
@@ -63,8 +67,10 @@ import io.github.jamesp0f.testing.RealP0f;
  * (5, measured per scenario and round, after 1 s of ramp-up), {@code load.warmupSeconds} (600, at
  * most), {@code load.heap} (1g, James's -Xms and -Xmx), {@code load.jvmArgs} (more options for
  * James's JVM, e.g. {@code -XX:StartFlightRecording=filename=/tmp/james.jfr}), {@code load.scenarios}
- * (all; a comma-separated subset of without,kernel,live,stalled,missing,cached,control, the two servers
- * without the extension always included: fewer scenarios leave time for more rounds), {@code load.p0fMailets}
+ * (all but the proxied pair; a comma-separated subset of without,kernel,live,stalled,missing,cached,
+ * control, or proxied (a server behind the PROXY protocol without the extension and one asking p0f
+ * over TCP through the relay, every client writing a PROXY v2 header), the two servers without the
+ * extension always included: fewer scenarios leave time for more rounds), {@code load.p0fMailets}
  * ({@code true}; {@code false} measures the handler and p0f without the header mailet and the OS
  * routing rule of the sample mailetcontainer.xml).
  */
@@ -79,6 +85,8 @@ public final class SmtpLoadHarness {
         + "Message-ID: <load@elsewhere.test>\r\nFrom: load@elsewhere.test\r\nTo: " + LoadTarget.RECIPIENT
         + "\r\nSubject: load\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n"
         + "\r\nA small message.\r\n";
+    /** What a balancer writes for a client of 127.0.0.1 (the client p0f sees), to the server's port. */
+    private static final IntFunction<byte[]> PROXY_HEADER = port -> ProxyHeader.v2("127.0.0.1", 40000, "127.0.0.1", port);
     private static final long RAMP_MILLIS = 1_000;
     private static final long WARMUP_SLICE_MILLIS = 20_000;
     /** Warm once James's JIT compilers used no more than this share of one CPU in the last slice. */
@@ -96,7 +104,9 @@ public final class SmtpLoadHarness {
     private final String heap = System.getProperty("load.heap", "1g");
     private final String jvmArgs = System.getProperty("load.jvmArgs", "");
     private final List<Long> p0fPids = new ArrayList<>();
-    private final List<Scenario> scenarios = Scenario.chosen(System.getProperty("load.scenarios", ""));
+    /** Servers whose clients write a PROXY header first. */
+    private final Set<Integer> proxiedPorts = new HashSet<>();
+    private final List<LoadScenario> scenarios = LoadScenario.chosen(System.getProperty("load.scenarios", ""));
 
     public static void main(String[] args) throws Exception {
         RealP0f.assumeAvailable();
@@ -104,57 +114,26 @@ public final class SmtpLoadHarness {
         System.exit(0);
     }
 
-    private enum Scenario {
-        WITHOUT_EXTENSION("without extension"),
-        /** The kernel's saved SYN matched in James, no daemon (James 3.9 with epoll only). */
-        KERNEL("kernel source"),
-        LIVE("live p0f"), STALLED("p0f stalled"), MISSING("socket missing"),
-        /** Live p0f, but the handler's default cache (60s): every client here is 127.0.0.1, so answers come from it. */
-        CACHED("live p0f, cached"),
-        /** A second server without the handler: its ratio to the first shows the harness's own noise. */
-        CONTROL("without, again");
-
-        private final String label;
-
-        Scenario(String label) {
-            this.label = label;
-        }
-
-        /** From {@code load.scenarios}: the named ones plus both servers without the extension, in declaration order. */
-        static List<Scenario> chosen(String names) {
-            if (names.isBlank()) {
-                // The kernel source needs the epoll transport: James 3.8 refuses it.
-                return Arrays.stream(values()).filter(scenario -> scenario != KERNEL || LoadTarget.epoll())
-                    .collect(Collectors.toList());
-            }
-            Set<Scenario> chosen = EnumSet.of(WITHOUT_EXTENSION, CONTROL);
-            Map<String, Scenario> byName = Map.of("without", WITHOUT_EXTENSION, "kernel", KERNEL, "live", LIVE,
-                "stalled", STALLED, "missing", MISSING, "cached", CACHED, "control", CONTROL);
-            for (String name : names.split(",")) {
-                Scenario scenario = byName.get(name.trim());
-                if (scenario == null) {
-                    throw new IllegalArgumentException("load.scenarios: unknown scenario '" + name.trim()
-                        + "' (known: without, kernel, live, stalled, missing, cached, control)");
-                }
-                chosen.add(scenario);
-            }
-            return List.copyOf(chosen);
-        }
-    }
-
     private void run() throws Exception {
         Path temp = Files.createTempDirectory("p0f-load");
-        Map<Scenario, Integer> ports = new EnumMap<>(Scenario.class);
-        int cachedPort = JamesTestServer.freePort();
+        Map<LoadScenario, Integer> ports = new EnumMap<>(LoadScenario.class);
+        int cachedPort = FreePorts.next();
+        int proxiedPort = FreePorts.next();
         // Daemon mode, as the contrib start-up files run it: p0f in the foreground prints every
-        // connection it sees, which costs more CPU than fingerprinting it.
-        try (RealP0f live = RealP0f.builder().daemon().watchPort(JamesTestServer.freePort()).watchPort(cachedPort).start();
-             RealP0f stalled = RealP0f.builder().daemon().watchPort(JamesTestServer.freePort()).start()) {
+        // connection it sees, which costs more CPU than fingerprinting it. It sees the proxied
+        // clients' SYNs as a p0f at the edge would (they come from 127.0.0.1, as their header says).
+        try (RealP0f live = RealP0f.builder().daemon().watchPort(FreePorts.next()).watchPort(cachedPort)
+                 .watchPort(proxiedPort).start();
+             RealP0f stalled = RealP0f.builder().daemon().watchPort(FreePorts.next()).start();
+             P0fRelay relay = scenarios.contains(LoadScenario.PROXIED) ? P0fRelay.to(live.socketPath()) : null) {
             p0fPids.add(live.pid());
             p0fPids.add(stalled.pid());
+            if (relay != null) {
+                p0fPids.add(relay.pid());
+            }
             List<String> servers = new ArrayList<>();
-            for (Scenario scenario : scenarios) {
-                // Each server as LoadTarget takes it: PORT, or PORT=SOCKET[=CACHETTL] for one with the handler.
+            for (LoadScenario scenario : scenarios) {
+                // Each server as LoadTarget takes it: [proxied:]PORT, or [proxied:]PORT=ENDPOINT[=CACHETTL] for one with the handler.
                 int port;
                 String handler;
                 switch (scenario) {
@@ -171,19 +150,26 @@ public final class SmtpLoadHarness {
                         handler = "=" + stalled.socketPath();
                         break;
                     case MISSING:
-                        port = JamesTestServer.freePort();
+                        port = FreePorts.next();
                         handler = "=" + temp.resolve("missing.sock");
                         break;
                     case KERNEL:
-                        port = JamesTestServer.freePort();
+                        port = FreePorts.next();
                         handler = "=" + LoadTarget.KERNEL;
                         break;
+                    case PROXIED:
+                        port = proxiedPort;
+                        handler = "=tcp:" + relay.listenAddress();
+                        break;
                     default:
-                        port = JamesTestServer.freePort();
+                        port = FreePorts.next();
                         handler = "";
                 }
                 ports.put(scenario, port);
-                servers.add(port + handler);
+                servers.add((scenario.proxied() ? LoadTarget.PROXIED : "") + port + handler);
+                if (scenario.proxied()) {
+                    proxiedPorts.add(port);
+                }
             }
             try (Target james = Target.start(servers, this)) {
                 stalled.stall();
@@ -200,13 +186,13 @@ public final class SmtpLoadHarness {
         }
     }
 
-    private void measure(Target james, Map<Scenario, Integer> ports) throws Exception {
+    private void measure(Target james, Map<LoadScenario, Integer> ports) throws Exception {
         warmUp(james, new ArrayList<>(ports.values()));
         long jitBefore = jitCpuMillis(james.pid());
-        Map<Scenario, List<Result>> results = new EnumMap<>(Scenario.class);
+        Map<LoadScenario, List<Result>> results = new EnumMap<>(LoadScenario.class);
         for (int round = 0; round < rounds; round++) {
             for (int turn = 0; turn < scenarios.size(); turn++) {
-                Scenario scenario = scenarios.get((round + turn) % scenarios.size());
+                LoadScenario scenario = scenarios.get((round + turn) % scenarios.size());
                 results.computeIfAbsent(scenario, s -> new ArrayList<>())
                     .add(load(james, List.of(ports.get(scenario)), seconds * 1000L));
             }
@@ -244,13 +230,13 @@ public final class SmtpLoadHarness {
         }
     }
 
-    private void printRound(int round, Map<Scenario, List<Result>> results) {
-        double baseline = results.get(Scenario.WITHOUT_EXTENSION).get(round).perSecond();
+    private void printRound(int round, Map<LoadScenario, List<Result>> results) {
+        double baseline = results.get(LoadScenario.WITHOUT_EXTENSION).get(round).perSecond();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d:", round + 1));
-        for (Scenario scenario : scenarios) {
+        for (LoadScenario scenario : scenarios) {
             Result result = results.get(scenario).get(round);
             line.append(String.format(Locale.ROOT, "  %s %.1f", scenario.label, result.perSecond()));
-            if (scenario != Scenario.WITHOUT_EXTENSION) {
+            if (scenario != LoadScenario.WITHOUT_EXTENSION) {
                 line.append(String.format(Locale.ROOT, " (%.3f)", result.perSecond() / baseline));
             }
             if (result.errors > 0) {
@@ -260,9 +246,9 @@ public final class SmtpLoadHarness {
         System.out.println(line);
     }
 
-    private void printSummary(Map<Scenario, List<Result>> results) {
-        List<Result> baseline = results.get(Scenario.WITHOUT_EXTENSION);
-        List<Result> control = results.get(Scenario.CONTROL);
+    private void printSummary(Map<LoadScenario, List<Result>> results) {
+        List<Result> baseline = results.get(LoadScenario.WITHOUT_EXTENSION);
+        List<Result> control = results.get(LoadScenario.CONTROL);
         System.out.println();
         System.out.printf(Locale.ROOT, "%d clients; %d rounds of %d s per scenario, scenarios rotated each round;"
             + " one James %s (-Xmx%s, Java %s), one SMTP server per scenario (%s transport); p0f mailets: %s%n", clients,
@@ -270,7 +256,7 @@ public final class SmtpLoadHarness {
             LoadTarget.epoll() ? "epoll" : "NIO", System.getProperty(LoadTarget.P0F_MAILETS, "true"));
         System.out.printf(Locale.ROOT, "%-18s %11s %7s %8s %15s %7s %13s %10s %13s%n", "scenario", "sessions/s", "ratio",
             "vs both", "ratio range", "errors", "James CPU/s.", "+vs both", "p0f CPU/s.");
-        for (Scenario scenario : scenarios) {
+        for (LoadScenario scenario : scenarios) {
             List<Result> own = results.get(scenario);
             double[] ratios = new double[own.size()];
             for (int i = 0; i < ratios.length; i++) {
@@ -296,6 +282,7 @@ public final class SmtpLoadHarness {
                 median(own.stream().mapToDouble(Result::jamesCpuPerSession)), median(Arrays.stream(cpuToBoth)),
                 median(own.stream().mapToDouble(Result::p0fCpuPerSession)));
         }
+        printProxied(results);
         System.out.println("sessions/s: median of the rounds; ratio: median of each round's ratio to the"
             + " baseline of the same round; vs both: the same against the mean of the baseline and the control; errors: sessions without a 250 to their DATA, all rounds;"
             + " CPU/s.: CPU time per session, median of the rounds; +vs both: James CPU per session minus the mean of"
@@ -303,15 +290,36 @@ public final class SmtpLoadHarness {
         printThreads(results);
     }
 
+    /** The proxied server with the extension against the proxied baseline, paired round by round. */
+    private void printProxied(Map<LoadScenario, List<Result>> results) {
+        List<Result> with = results.get(LoadScenario.PROXIED);
+        List<Result> without = results.get(LoadScenario.PROXIED_WITHOUT);
+        if (with == null || without == null) {
+            return;
+        }
+        double[] ratios = new double[with.size()];
+        double[] cpu = new double[with.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = with.get(i).perSecond() / without.get(i).perSecond();
+            cpu[i] = with.get(i).jamesCpuPerSession() - without.get(i).jamesCpuPerSession();
+        }
+        double baselineCpu = median(without.stream().mapToDouble(Result::jamesCpuPerSession));
+        System.out.printf(Locale.ROOT, "%s vs %s: sessions/s ratio %.3f (rounds %.3f..%.3f), James CPU per session"
+                + " %+.0f us (%+.1f%% of %.0f us), errors %d and %d%n", LoadScenario.PROXIED.label,
+            LoadScenario.PROXIED_WITHOUT.label, median(Arrays.stream(ratios)), Arrays.stream(ratios).min().orElse(0),
+            Arrays.stream(ratios).max().orElse(0), median(Arrays.stream(cpu)), 100 * median(Arrays.stream(cpu)) / baselineCpu,
+            baselineCpu, with.stream().mapToLong(r -> r.errors).sum(), without.stream().mapToLong(r -> r.errors).sum());
+    }
+
     /** James's CPU time and wake-ups per session by kind of thread (ThreadUsage), medians of the rounds. */
-    private void printThreads(Map<Scenario, List<Result>> results) {
+    private void printThreads(Map<LoadScenario, List<Result>> results) {
         System.out.println();
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-18s", "James threads"));
         for (String kind : ThreadUsage.KINDS) {
             header.append(String.format(Locale.ROOT, " %17s", kind));
         }
         System.out.println(header);
-        for (Scenario scenario : scenarios) {
+        for (LoadScenario scenario : scenarios) {
             List<Result> own = results.get(scenario);
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s", scenario.label));
             for (String kind : ThreadUsage.KINDS) {
@@ -349,7 +357,9 @@ public final class SmtpLoadHarness {
                 while (running.get()) {
                     // No source address: the kernel then picks the source port per destination, and
                     // (tcp_tw_reuse on loopback) may reuse ports still in TIME_WAIT from earlier intervals.
-                    try (SmtpTestClient smtp = SmtpTestClient.connect(server, port, null)) {
+                    try (SmtpTestClient smtp = proxiedPorts.contains(port)
+                        ? SmtpTestClient.connectThroughProxy(server, port, PROXY_HEADER.apply(port))
+                        : SmtpTestClient.connect(server, port, null)) {
                         int code = smtp.sendMail("load@elsewhere.test", LoadTarget.RECIPIENT, MESSAGE);
                         smtp.quit();
                         if (code == 250) {

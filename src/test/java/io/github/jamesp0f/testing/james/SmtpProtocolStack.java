@@ -14,6 +14,9 @@ import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
 import org.junit.jupiter.api.Assumptions;
 
+import io.github.jamesp0f.testing.FreePorts;
+
+
 /**
  * James's own SMTP protocol stack (protocols-netty's NettyServer: the same core handler, pipeline
  * and, from 3.8.2 on, worker executor as James's SMTP servers of the line under test), without the
@@ -52,7 +55,7 @@ public final class SmtpProtocolStack implements AutoCloseable {
         if (epoll) {
             useEpoll(server);
         }
-        int port = JamesTestServer.freePort();
+        int port = FreePorts.next();
         server.setListenAddresses(new InetSocketAddress(address, port));
         server.bind();
         return new SmtpProtocolStack(server, address, port);

@@ -57,7 +57,10 @@ public final class SmtpTestClient implements AutoCloseable {
 
     /** Connects from {@code source}, or, when it is null, from whatever address and port the kernel picks. */
     public static SmtpTestClient connect(InetAddress server, int port, InetAddress source) {
-        AuthenticatingSMTPClient client = new AuthenticatingSMTPClient();
+        return connect(new AuthenticatingSMTPClient(), server, port, source);
+    }
+
+    private static SmtpTestClient connect(AuthenticatingSMTPClient client, InetAddress server, int port, InetAddress source) {
         client.setConnectTimeout(10_000);
         client.setDefaultTimeout(20_000);
         long start = System.nanoTime();
@@ -69,6 +72,21 @@ public final class SmtpTestClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect from " + source + " to " + server + ":" + port, e);
         }
+    }
+
+    /**
+     * Connects as a balancer does to a server that requires the PROXY protocol: {@code header}
+     * ({@link io.github.jamesp0f.testing.ProxyHeader}) goes out first, before the banner is read.
+     */
+    public static SmtpTestClient connectThroughProxy(InetAddress server, int port, byte[] header) {
+        AuthenticatingSMTPClient client = new AuthenticatingSMTPClient() {
+            @Override
+            protected void _connectAction_() throws IOException {
+                _socket_.getOutputStream().write(header);
+                super._connectAction_();
+            }
+        };
+        return connect(client, server, port, null);
     }
 
     public static SmtpTestClient connect(JamesTestServer james, String source) {
