@@ -6,12 +6,14 @@
 #   sudo contrib/demo/run.sh                  # the scripted tour, then stops and cleans up
 #   sudo contrib/demo/run.sh --keep-running   # leaves James and p0f running until Ctrl-C
 #   sudo contrib/demo/run.sh --james 3.9      # the same tour on James 3.9.0 (needs a JDK 21+)
+#   sudo contrib/demo/run.sh --james 3.9 --source kernel   # no p0f: James reads the kernel's saved SYNs
 #   sudo contrib/demo/run.sh --behind-proxy   # through HAProxy with p0f at the edge, two James nodes
 #
 # Needs a JDK (11 or newer; 21 or newer for --james 3.9), Maven and python3; installs p0f with
-# apt-get if it is missing.
-# Everything listens on 127.0.0.1 only; everything it creates lives in one temporary directory,
-# removed on exit.
+# apt-get if it is missing (not with --source kernel).
+# Everything listens on 127.0.0.1 only (with --source kernel, SMTP also on the demo's TUN link, a
+# /24 of 198.18.120.0/21 no interface holds); everything it creates lives in one temporary
+# directory and, with --source kernel, one TUN device, both removed on exit.
 
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -20,6 +22,8 @@ DEMO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PROJECT_DIR="$(cd "${DEMO_DIR}/../.." && pwd)"
 # The crafted-SYN tool, shared with the tests (src/test/.../testing/CraftedSyn.java).
 CRAFT_SYN="${PROJECT_DIR}/contrib/tools/craft-syn.py"
+# A crafted SYN's whole SMTP session over a TUN link, for the kernel source (testing/CraftedSmtp.java).
+CRAFTED_SMTP="${PROJECT_DIR}/contrib/tools/crafted-smtp.py"
 # The signature database the start-up files install: p0f 3.09b's plus today's systems.
 P0F_FINGERPRINTS="${PROJECT_DIR}/contrib/p0f/p0f.fp"
 
@@ -39,6 +43,8 @@ CRAFTED_SOURCES="127.0.0.64/26"
 WITHOUT_P0F_SOURCE="127.0.0.2"
 # The James line the demo runs (see choose_james).
 JAMES_LINE=3.8
+# Where fingerprints come from: p0f (a daemon sniffing lo) or kernel (the SYN the kernel keeps for James).
+SOURCE=p0f
 # A Windows mail server whose confirmed host name is in the greylisting exemptions (the jar's
 # default list has outlook.com): the demo's own DNS server (unbound on loopback) serves its names.
 EXEMPT_SOURCE="127.0.0.79"
@@ -46,11 +52,13 @@ EXEMPT_NAME="mail-demo1.outbound.protection.outlook.com"
 
 usage() {
     cat <<EOF
-Usage: $0 [--james 3.8|3.9] [--smtp-port N] [--imap-port N] [--webadmin-port N] [--syn-port N]
-       [--keep-running | --behind-proxy]
+Usage: $0 [--james 3.8|3.9] [--source p0f|kernel] [--smtp-port N] [--imap-port N] [--webadmin-port N]
+       [--syn-port N] [--keep-running | --behind-proxy]
 
   --james LINE       the James line: 3.8 (James 3.8.1, the default, any JDK 11+) or 3.9 (James
                      3.9.0: needs a JDK 21+, found in JAVA_HOME or /usr/lib/jvm)
+  --source SOURCE    p0f (the default: a p0f daemon sniffing lo) or kernel (no p0f: James reads the
+                     SYN the kernel keeps for each connection; needs --james 3.9)
 
   --smtp-port N      James's SMTP port on 127.0.0.1 (default ${SMTP_PORT})
   --imap-port N      James's IMAP port on 127.0.0.1 (default ${IMAP_PORT})
@@ -97,6 +105,12 @@ while [ $# -gt 0 ]; do
                 *) die "--james needs 3.8 or 3.9, not '${2:-}'" ;;
             esac
             ;;
+        --source)
+            case "${2:-}" in
+                p0f | kernel) SOURCE="$2"; shift 2 ;;
+                *) die "--source needs p0f or kernel, not '${2:-}'" ;;
+            esac
+            ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
@@ -134,6 +148,9 @@ choose_james() {
     LAUNCHER="${LAUNCHER_CLASSES}/io/github/jamesp0f/demo/DemoJames.class"
 }
 choose_james
+if [ "$SOURCE" = kernel ] && [ "$JAMES_LINE" != 3.9 ]; then
+    die "--source kernel needs --james 3.9: James 3.8 serves SMTP on Netty's NIO transport only, where the kernel's saved SYN cannot be read"
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
     die "needs root: p0f sniffs the loopback interface and the tour sends crafted SYNs; run: sudo $0 $*"
@@ -145,6 +162,7 @@ done
 
 if [ "$BEHIND_PROXY" -eq 1 ]; then
     [ "$KEEP_RUNNING" -eq 0 ] || die "--keep-running and --behind-proxy do not go together"
+    [ "$SOURCE" = p0f ] || die "--source kernel and --behind-proxy do not go together: behind a proxy, the clients' SYNs reach the edge, not James"
     # shellcheck source=behind-proxy.sh
     . "${DEMO_DIR}/behind-proxy.sh"
     check_proxy_tools
@@ -156,7 +174,7 @@ P0F="$(command -v p0f || true)"
 if [ -z "$P0F" ] && [ -x /usr/sbin/p0f ]; then
     P0F=/usr/sbin/p0f
 fi
-if [ -z "$P0F" ]; then
+if [ -z "$P0F" ] && [ "$SOURCE" = p0f ]; then
     say "p0f is not installed: installing it with apt-get (apt-get install -y p0f)"
     command -v apt-get > /dev/null || die "p0f is missing and there is no apt-get: install p0f 3.x, then run again"
     if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q p0f > /dev/null; then
@@ -213,6 +231,7 @@ fi
 # --- Everything below lives in WORK and goes away on exit ------------------------------------
 WORK="$(mktemp -d /tmp/james-p0f-demo.XXXXXX)"
 P0F_PID=""
+TUN=""
 DNS_PID=""
 DNS_ADDRESS=""
 JAMES_PID=""
@@ -243,7 +262,10 @@ cleanup() {
     fi
     stop_process "$DNS_PID" "unbound"
     rm -rf "$WORK"
-    if [ "$BEHIND_PROXY" -eq 1 ]; then
+    if [ -n "$TUN" ]; then
+        ip link del "$TUN" 2> /dev/null || true
+        say "Stopped James, removed the TUN link ${TUN} and ${WORK}."
+    elif [ "$BEHIND_PROXY" -eq 1 ]; then
         say "Stopped the James nodes, the edge (HAProxy, p0f, its relay; namespaces removed), PostgreSQL and unbound, removed ${WORK}."
     else
         say "Stopped James and p0f, removed ${WORK}."
@@ -283,9 +305,37 @@ p0f_command_line() {
     printf "%s -f %s -i lo -s %s -S 10 '%s'" "$P0F" "$P0F_FINGERPRINTS" "$P0F_SOCKET" "$P0F_FILTER"
 }
 
-if [ "$BEHIND_PROXY" -eq 0 ]; then
+# --- or the kernel source: no p0f, a TUN link for the crafted clients ---------------------------
+# James asks the kernel to keep each connection's SYN and matches it itself. The crafted Windows
+# and FreeBSD clients need whole SMTP sessions from their crafted SYNs: crafted-smtp.py plays them
+# on a TUN link of the demo's own (a free /24 of 198.18.120.0/21), where James listens too.
+start_link() {
+    local third
+    for third in $(seq 120 127); do
+        if [ -z "$(ip -o addr show to "198.18.${third}.0/24")" ]; then
+            TUN="kdemo$$"
+            ip tuntap add dev "$TUN" mode tun
+            LINK_SERVER="198.18.${third}.1"
+            ip addr add "${LINK_SERVER}/24" dev "$TUN"
+            ip link set "$TUN" up
+            return 0
+        fi
+    done
+    die "no free /24 in 198.18.120.0/21 for the demo's TUN link (see ip -o addr show to 198.18.120.0/21)"
+}
+
+if [ "$BEHIND_PROXY" -eq 1 ]; then
+    : # the edge has its own p0f (run_behind_proxy)
+elif [ "$SOURCE" = p0f ]; then
     start_p0f || exit 1
     say "p0f ${P0F}: sniffing lo, filter '${P0F_FILTER}', signatures ${P0F_FINGERPRINTS}, API socket ${P0F_SOCKET} (pid ${P0F_PID})"
+    JAMES_SOURCE=(--p0f-socket "$P0F_SOCKET")
+else
+    start_link
+    EXEMPT_SOURCE="${LINK_SERVER%.*}.79"
+    say "No p0f: James reads the SYN the kernel keeps for each connection (<source>kernel</source>, <useEpoll>true</useEpoll>);"
+    say "crafted clients come from TUN link ${TUN}, where James listens on ${LINK_SERVER}:${SMTP_PORT} too"
+    JAMES_SOURCE=(--kernel-link "$LINK_SERVER")
 fi
 
 # --- A DNS server on loopback: James's DNS in the demo ------------------------------------------
@@ -386,13 +436,16 @@ JAMES_HOME="${WORK}/james"
 JAMES_LOG="${WORK}/james.log"
 say "Starting ${JAMES_NAME} (in-memory) with $(basename "$JAR") in extensions-jars..."
 launch_james "$JAMES_HOME" "$JAMES_LOG" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" \
-    --webadmin-port "$WEBADMIN_PORT" --p0f-socket "$P0F_SOCKET"
+    --webadmin-port "$WEBADMIN_PORT" "${JAMES_SOURCE[@]}"
 JAMES_PID="$LAUNCHED_PID"
 await_james "$JAMES_PID" "$JAMES_LOG"
 say "James is up: SMTP 127.0.0.1:${SMTP_PORT}, IMAP 127.0.0.1:${IMAP_PORT}, webadmin http://127.0.0.1:${WEBADMIN_PORT} (pid ${JAMES_PID})"
 
 TOUR=(python3 "${DEMO_DIR}/tour.py" --smtp-port "$SMTP_PORT" --imap-port "$IMAP_PORT" --webadmin-port "$WEBADMIN_PORT"
     --syn-port "$SYN_PORT" --user "$DEMO_USER" --password "$DEMO_PASSWORD")
+if [ "$SOURCE" = kernel ]; then
+    TOUR+=(--tun "$TUN" --link-server "$LINK_SERVER" --crafted-smtp "$CRAFTED_SMTP")
+fi
 if [ -n "$DNS_ADDRESS" ]; then
     TOUR+=(--exempt-server "$EXEMPT_SOURCE" --exempt-name "$EXEMPT_NAME")
 fi
@@ -425,6 +478,27 @@ restart_p0f() {
     else
         say "p0f did not start again; James keeps running without it."
     fi
+}
+
+# With the kernel source there is no p0f to lose: James and the TUN link stay until Ctrl-C.
+keep_running_kernel() {
+    cat <<EOF
+
+  SMTP      127.0.0.1:${SMTP_PORT} and ${LINK_SERVER}:${SMTP_PORT} (TUN link ${TUN})
+  IMAP      127.0.0.1:${IMAP_PORT}   user ${DEMO_USER}   password ${DEMO_PASSWORD}
+  state     curl http://127.0.0.1:${WEBADMIN_PORT}/p0f/status
+  metrics   curl -s http://127.0.0.1:${WEBADMIN_PORT}/metrics | grep ^p0f_
+  Windows   python3 ${CRAFTED_SMTP} windows-10 ${LINK_SERVER%.*}.77 ${SMTP_PORT} --tun ${TUN} --destination ${LINK_SERVER} --to ${DEMO_USER}
+  Logs      ${JAMES_LOG}
+
+Running until Ctrl-C (or SIGTERM).
+EOF
+    while kill -0 "$JAMES_PID" 2> /dev/null; do
+        sleep 1
+    done
+    say "James stopped on its own; the end of its log:"
+    tail -n 20 "$JAMES_LOG" >&2
+    exit 1
 }
 
 keep_running() {
@@ -464,7 +538,9 @@ EOF
     exit 1
 }
 
-if [ "$KEEP_RUNNING" -eq 1 ]; then
+if [ "$KEEP_RUNNING" -eq 1 ] && [ "$SOURCE" = kernel ]; then
+    keep_running_kernel
+elif [ "$KEEP_RUNNING" -eq 1 ]; then
     keep_running
 fi
 

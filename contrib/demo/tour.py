@@ -8,6 +8,10 @@ says about p0f. Prints a
 short transcript; exits 0 when every step went as expected, 1 otherwise. Python 3 standard
 library only; needs root for the crafted SYNs (craft-syn.py).
 
+With --tun DEVICE (run.sh --source kernel: no p0f, James reads the kernel's saved SYN) the Windows
+and FreeBSD clients are crafted SYNs that complete their SMTP sessions through crafted-smtp.py, from
+addresses of the demo's TUN link (James listens on --link-server there too).
+
 With --mail-without-p0f SOURCE (run.sh --keep-running, once p0f has died): one mail from SOURCE,
 which must be accepted and delivered without X-P0F headers, and what webadmin says about p0f.
 
@@ -112,6 +116,37 @@ def craft(args, profile, source):
     note("p0f sees a crafted SYN: " + result.stdout.strip())
     # p0f buffers capture for a few milliseconds before it knows the host.
     time.sleep(0.3)
+
+
+def crafted_conversation(args, profile, source, subject):
+    """One SMTP session from a crafted SYN over the TUN link (crafted-smtp.py); the replies to MAIL, RCPT and DATA."""
+    result = subprocess.run([sys.executable, args.crafted_smtp, profile, source, str(args.smtp_port), "--tun", args.tun,
+                             "--destination", args.link_server, "--helo", "client.example", "--from",
+                             "someone@example.org", "--to", RECIPIENT, "--subject", subject],
+                            capture_output=True, text=True)
+    replies = {"MAIL": None, "RCPT": None, "DATA": None}
+    command = "connect from " + source
+    for line in result.stdout.splitlines():
+        if line.startswith("sent SYN"):
+            note("the kernel keeps a crafted SYN: " + line)
+        elif line.startswith("C: "):
+            command = line[3:]
+        elif line.startswith("S: ") and line[6:7] != "-":
+            note("C: %s   S: %s" % (command, line[3:]))
+            key = {"MAIL": "MAIL", "RCPT": "RCPT", "(mes": "DATA"}.get(command[:4])
+            if key:
+                replies[key] = (int(line[3:6]), line[7:])
+    if result.returncode != 0:
+        check(False, "crafted-smtp.py %s %s failed: %s" % (profile, source, result.stderr.strip()))
+    return replies
+
+
+def client(args, profile, source, subject):
+    """A session from a client of another system: a crafted SYN p0f sees, or (kernel source) one James's kernel keeps."""
+    if args.tun:
+        return crafted_conversation(args, profile, source, subject)
+    craft(args, profile, source)
+    return conversation(args, source, subject)
 
 
 def conversation(args, source, subject, extra_headers=""):
@@ -234,10 +269,17 @@ def show_p0f_status(args, webadmin_port=None):
     with urllib.request.urlopen("http://127.0.0.1:%d/p0f/status" % port, timeout=10) as response:
         status = json.load(response)
     note("GET /p0f/status -> status %s" % status.get("status"))
-    for client in status.get("clients", []):
+    for daemon in status.get("clients", []):
         note("    %s: %s since %s, %d connection(s), %d cached" % (
-            client["endpoint"], client["state"], client["since"], client["openConnections"],
-            client["cacheSize"]))
+            daemon["endpoint"], daemon["state"], daemon["since"], daemon["openConnections"],
+            daemon["cacheSize"]))
+    for kernel in status.get("kernelSources", []):
+        note("    kernel source, %s: %s" % (kernel["database"], ", ".join(
+            "%s %s" % socket for socket in sorted(kernel["sockets"].items()))))
+    lookups = status.get("lookups")
+    if lookups:
+        note("    lookups: daemon %d, kernel %d, no saved SYN %d" % (lookups["daemon"], lookups["kernel"],
+                                                                  lookups["kernelNoSyn"]))
 
 
 def main():
@@ -253,6 +295,9 @@ def main():
     parser.add_argument("--exempt-server", metavar="SOURCE",
                         help="a Windows mail server whose confirmed host name (--exempt-name) is exempt from greylisting")
     parser.add_argument("--exempt-name", help="the host name James's DNS gives --exempt-server (PTR and A)")
+    parser.add_argument("--tun", metavar="DEVICE", help="kernel source: the TUN link the crafted clients come from")
+    parser.add_argument("--link-server", metavar="ADDRESS", help="kernel source: James's address on that link")
+    parser.add_argument("--crafted-smtp", help="kernel source: crafted-smtp.py, for the crafted clients' sessions")
     parser.add_argument("--mail-without-p0f", metavar="SOURCE",
                         help="instead of the tour: one mail from SOURCE, delivered without X-P0F headers (p0f is gone)")
     parser.add_argument("--smtp-host", default="127.0.0.1", help="where clients connect (behind the proxy: HAProxy)")
@@ -269,24 +314,28 @@ def main():
         LINUX_LABEL = "Linux 4.19 and newer" if MODERN_KERNEL else "Linux"
     if args.mail_without_p0f:
         return mail_without_p0f(args)
-    if not args.craft_syn:
-        parser.error("the tour needs --craft-syn")
+    if not (args.craft_syn or (args.tun and args.link_server and args.crafted_smtp)):
+        parser.error("the tour needs --craft-syn (p0f), or --tun, --link-server and --crafted-smtp (kernel source)")
     return tour(args)
 
 
 def tour(args):
+    windows, freebsd = WINDOWS, FREEBSD
+    if args.tun:
+        prefix = args.link_server.rsplit(".", 1)[0]
+        windows, freebsd = prefix + ".77", prefix + ".78"
 
-    step("1. A Linux client (%s, a real connection p0f fingerprints) sends a mail" % LINUX)
+    seen_by = "whose SYN the kernel keeps" if args.tun else "p0f fingerprints"
+    step("1. A Linux client (%s, a real connection %s) sends a mail" % (LINUX, seen_by))
     replies = conversation(args, LINUX, "1 Linux")
     check(code(replies["DATA"]) == 250, "accepted")
 
-    step("2. A Windows 10/11 client (%s, no host name in DNS) is greylisted, then accepted on retry" % WINDOWS)
-    craft(args, "windows-10", WINDOWS)
-    replies = conversation(args, WINDOWS, "2 Windows")
+    step("2. A Windows 10/11 client (%s, no host name in DNS) is greylisted, then accepted on retry" % windows)
+    replies = client(args, "windows-10", windows, "2 Windows")
     check(code(replies["RCPT"]) == 451, "deferred with 451 at RCPT (greylisted: Windows, first attempt)")
     note("... waiting %g s (the demo's block time), as a real mail server would before retrying" % args.block_time)
     time.sleep(args.block_time + 0.5)
-    replies = conversation(args, WINDOWS, "2 Windows")
+    replies = client(args, "windows-10", windows, "2 Windows")
     check(code(replies["DATA"]) == 250, "accepted on retry")
 
     expected = ["1 Linux", "2 Windows", "5 Forged"]
@@ -295,16 +344,14 @@ def tour(args):
              % (args.exempt_server, args.exempt_name))
         note("Windows Server 2016 and newer send a Windows 10/11 PC's SYN, so p0f labels them alike;"
              " its confirmed host name is in the default exemptions")
-        craft(args, "windows-10", args.exempt_server)
-        replies = conversation(args, args.exempt_server, "3 Windows server")
+        replies = client(args, "windows-10", args.exempt_server, "3 Windows server")
         check(code(replies["DATA"]) == 250, "accepted at once (exempt from greylisting by its confirmed host name)")
         expected.append("3 Windows server")
     else:
         step("3. (skipped: no DNS server of the demo's own, so no exempt Windows mail server)")
 
-    step("4. A FreeBSD client (%s) is refused" % FREEBSD)
-    craft(args, "freebsd", FREEBSD)
-    replies = conversation(args, FREEBSD, "4 FreeBSD")
+    step("4. A FreeBSD client (%s) is refused" % freebsd)
+    replies = client(args, "freebsd", freebsd, "4 FreeBSD")
     check(code(replies["MAIL"]) == 554 or code(replies["RCPT"]) == 554,
           "refused with 554 (FreeBSD is in the demo's blocked operating systems)")
 
@@ -339,7 +386,7 @@ def tour(args):
     check("4 FreeBSD" not in mails, "nothing from FreeBSD was delivered")
     check(forged_mail and all("Windows 95" not in v for _, v in forged_mail)
           and any(n == "X-P0F-Genre" and v.startswith("Linux") for n, v in forged_mail),
-          "the forged headers were replaced by what p0f saw")
+          "the forged headers were replaced by " + ("the saved SYN's fingerprint" if args.tun else "what p0f saw"))
 
     for number, (_, webadmin_port) in enumerate(nodes(args), 1):
         step("What James's webadmin says about p0f" + (" (node %d)" % number if args.client_netns else ""))

@@ -129,11 +129,24 @@ def address(text):
 
 def argument_parser():
     parser = Parser(prog="craft-syn.py", formatter_class=argparse.RawDescriptionHelpFormatter,
-                    description=__doc__.split("\n\n")[0],
-                    epilog="profiles (label with contrib/p0f/p0f.fp):\n" + "\n".join(
-                        "  %-12s %s  %s" % (name, sig, label) for name, (sig, label) in PROFILES.items())
+                    description=__doc__.split("\n\n")[0], epilog=profiles_epilog()
                     + "\n\nSee the top of this script for the signature rules, batch mode and exit codes.")
-    parser.add_argument("words", nargs="*", metavar="PROFILE SOURCE PORT",
+    syn_arguments(parser, "PROFILE SOURCE PORT")
+    parser.add_argument("--interface", metavar="IF", help="send on this Ethernet link (needs --destination)")
+    parser.add_argument("--hex", action="store_true", help="print the packet as hex, send nothing")
+    parser.add_argument("--batch", action="store_true", help="read one argument line per SYN from stdin")
+    return parser
+
+
+def profiles_epilog():
+    return "profiles (label with contrib/p0f/p0f.fp):\n" + "\n".join(
+        "  %-12s %s  %s" % (name, sig, label) for name, (sig, label) in PROFILES.items())
+
+
+def syn_arguments(parser, words):
+    """The arguments that describe one SYN (profile or --sig, addresses, wildcard values): shared with
+    crafted-smtp.py, which sends the same SYNs and then completes the handshake."""
+    parser.add_argument("words", nargs="*", metavar=words,
                         help="a profile, the source address and the destination port (without PROFILE "
                              "when --sig is given)")
     parser.add_argument("--sig", help="a p0f [tcp:request] signature to match instead of a profile")
@@ -145,16 +158,12 @@ def argument_parser():
     parser.add_argument("--window", type=number(0, 65535, "window"), help="for a * or %%N window (default 65521)")
     parser.add_argument("--scale", type=number(0, 255, "window scale"), help="for a * scale (default 14)")
     parser.add_argument("--payload", type=number(0, 1000, "payload bytes"), help="for payload class + (default 8)")
-    parser.add_argument("--interface", metavar="IF", help="send on this Ethernet link (needs --destination)")
-    parser.add_argument("--hex", action="store_true", help="print the packet as hex, send nothing")
-    parser.add_argument("--batch", action="store_true", help="read one argument line per SYN from stdin")
-    return parser
 
 
 class Syn:
     """One SYN to build from parsed arguments: its packet, and the line that reports it."""
 
-    def __init__(self, args):
+    def __init__(self, args, loopback_only=True):
         if args.sig is not None:
             if len(args.words) != 2:
                 raise UsageError("with --sig give SOURCE PORT, not %s" % " ".join(args.words or ["nothing"]))
@@ -172,7 +181,8 @@ class Syn:
             self.port = number(1, 65535, "port")(port)
         except argparse.ArgumentTypeError as e:
             raise UsageError(str(e))
-        self.interface = args.interface
+        # crafted-smtp.py has no --interface: it carries its packets through a TUN device itself.
+        self.interface = getattr(args, "interface", None)
         if self.interface is not None:
             if args.destination is None:
                 raise UsageError("--interface %s needs --destination: the address of the host on that link"
@@ -181,7 +191,7 @@ class Syn:
                 raise UsageError("--interface lo: leave --interface out to send on loopback")
         self.destination = args.destination or ipaddress.ip_address("::1" if self.source.version == 6 else "127.0.0.1")
         on_loopback = self.source.is_loopback and self.destination.is_loopback
-        if not args.hex and self.interface is None and not on_loopback:
+        if loopback_only and not args.hex and self.interface is None and not on_loopback:
             raise UsageError("%s -> %s: without --interface, SYNs are sent on loopback only (127.0.0.0/8, ::1);"
                              " --hex prints any" % (self.source, self.destination))
         if self.interface is not None and (self.source.is_loopback or self.destination.is_loopback

@@ -10,6 +10,8 @@ import static io.github.jamesp0f.client.P0fClientConfig.Setting.TIMEOUT;
 import static io.github.jamesp0f.client.P0fClientConfig.Setting.VERSION;
 
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.commons.configuration2.Configuration;
@@ -64,6 +66,32 @@ public final class P0fClientXml {
         } catch (RuntimeException e) {
             throw new ConfigurationException("<" + SOCKET_PATH.key() + "> is not a valid path: '" + path + "'", e);
         }
+    }
+
+    /**
+     * The daemon's settings when the element names a daemon ({@code <socketPath>} or
+     * {@code <p0fAddress>}); empty when it names none and sets none of the other client elements.
+     *
+     * @throws ConfigurationException naming a client element set without a daemon to apply it to
+     */
+    public static Optional<P0fClientConfig> readIfPresent(Configuration config) throws ConfigurationException {
+        if (ConfigValues.text(config, SOCKET_PATH.key()).isPresent()
+            || ConfigValues.text(config, P0F_ADDRESS.key()).isPresent()) {
+            return Optional.of(read(config));
+        }
+        List<String> unused = new ArrayList<>();
+        for (P0fClientConfig.Setting setting : P0fClientConfig.Setting.values()) {
+            if (ConfigValues.text(config, setting.key()).isPresent()) {
+                unused.add("<" + setting.key() + ">");
+            }
+        }
+        if (!unused.isEmpty()) {
+            throw new ConfigurationException(String.join(", ", unused) + (unused.size() == 1 ? " is" : " are")
+                + " set but no p0f daemon is: " + (unused.size() == 1 ? "it applies" : "they apply") + " to the daemon"
+                + " named by <" + SOCKET_PATH.key() + "> or <" + P0F_ADDRESS.key() + "> only; remove "
+                + (unused.size() == 1 ? "it" : "them") + ", or name the daemon");
+        }
+        return Optional.empty();
     }
 
     public static P0fClientConfig read(Configuration config) throws ConfigurationException {

@@ -42,6 +42,9 @@ public class P0fMetrics {
     private final Metric greylistDnsFailures;
     private final Metric unavailable;
     private final Metric proxyUnlisted;
+    private final Metric daemonLookups;
+    private final Metric kernelLookups;
+    private final Metric kernelNoSyn;
 
     @Inject
     public P0fMetrics(MetricFactory metricFactory) {
@@ -61,6 +64,9 @@ public class P0fMetrics {
         this.greylistDnsFailures = metricFactory.generate(PREFIX + "greylist_dns_failures");
         this.unavailable = metricFactory.generate(PREFIX + "unavailable");
         this.proxyUnlisted = metricFactory.generate(PREFIX + "proxy_unlisted");
+        this.daemonLookups = metricFactory.generate(PREFIX + "daemon_lookups");
+        this.kernelLookups = metricFactory.generate(PREFIX + "kernel_lookups");
+        this.kernelNoSyn = metricFactory.generate(PREFIX + "kernel_no_syn");
     }
 
     /** For example {@code p0f_failures_timeout}. */
@@ -76,6 +82,7 @@ public class P0fMetrics {
         return new P0fClientListener() {
             @Override
             public void lookupCompleted(P0fLookup lookup, long elapsedNanos) {
+                daemonLookups.increment();
                 record(lookup);
             }
 
@@ -142,8 +149,49 @@ public class P0fMetrics {
         greylistDnsFailures.increment();
     }
 
+    /** A client fingerprinted from the SYN the kernel saved for its connection (counted as a lookup too). */
+    public void kernelLookup(P0fLookup lookup) {
+        kernelLookups.increment();
+        record(lookup);
+    }
+
+    /** A connection the kernel source found no saved SYN for (accepted before the kernel was asked to keep SYNs). */
+    public void kernelNoSyn() {
+        kernelNoSyn.increment();
+    }
+
+    /** How many clients each source answered for, and how often the kernel had no SYN: for the status route. */
+    public SourceCounts sourceCounts() {
+        return new SourceCounts(daemonLookups.getCount(), kernelLookups.getCount(), kernelNoSyn.getCount());
+    }
+
     /** A connection through a proxy that no edge lists: not looked up. */
     public void proxyUnlisted() {
         proxyUnlisted.increment();
+    }
+
+    /** The counts behind {@code p0f_daemon_lookups}, {@code p0f_kernel_lookups} and {@code p0f_kernel_no_syn}. */
+    public static final class SourceCounts {
+        private final long daemon;
+        private final long kernel;
+        private final long kernelNoSyn;
+
+        public SourceCounts(long daemon, long kernel, long kernelNoSyn) {
+            this.daemon = daemon;
+            this.kernel = kernel;
+            this.kernelNoSyn = kernelNoSyn;
+        }
+
+        public long daemon() {
+            return daemon;
+        }
+
+        public long kernel() {
+            return kernel;
+        }
+
+        public long kernelNoSyn() {
+            return kernelNoSyn;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.github.jamesp0f.smtp;
 import io.github.jamesp0f.client.P0fClientConfig;
 import io.github.jamesp0f.config.ConfigValues;
 import io.github.jamesp0f.config.P0fClientXml;
+import io.github.jamesp0f.syn.P0fDatabase;
 
 import java.io.File;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * that a mistake stops James at start-up with the element named.
  *
  * <pre>
- *   (the p0f client elements, read by {@link P0fClientXml})
+ *   &lt;source&gt;p0f|kernel|auto&lt;/source&gt;  default p0f: see {@link FingerprintSource}
+ *   (the p0f client elements, read by {@link P0fClientXml}; required with p0f, optional otherwise)
+ *   &lt;signatureDatabase&gt;/etc/p0f/james-p0f.fp&lt;/signatureDatabase&gt;  kernel and auto: default the jar's p0f.fp
  *   &lt;neverLookUp&gt;10.0.0.0/8, 2001:db8::/32&lt;/neverLookUp&gt;  default: none, every client is looked up
  *   &lt;blockedOperatingSystems&gt;one entry per line&lt;/blockedOperatingSystems&gt;  default: none
  *   &lt;blockedOperatingSystemsFile&gt;file://conf/p0f_blocked_operating_systems&lt;/blockedOperatingSystemsFile&gt;
@@ -35,20 +38,35 @@ public final class P0fHandlerConfig {
         File resolve(String name) throws IOException;
     }
 
-    private final P0fClientConfig clientConfig;
+    private final FingerprintSource source;
+    private final Optional<P0fClientConfig> daemon;
+    private final Optional<P0fDatabase> signatures;
     private final Networks neverLookUp;
     private final OsBlocklist blocklist;
     private final Edges edges;
 
-    private P0fHandlerConfig(P0fClientConfig clientConfig, Networks neverLookUp, OsBlocklist blocklist, Edges edges) {
-        this.clientConfig = clientConfig;
+    private P0fHandlerConfig(FingerprintSource source, Optional<P0fClientConfig> daemon, Optional<P0fDatabase> signatures,
+                             Networks neverLookUp, OsBlocklist blocklist, Edges edges) {
+        this.source = source;
+        this.daemon = daemon;
+        this.signatures = signatures;
         this.neverLookUp = neverLookUp;
         this.blocklist = blocklist;
         this.edges = edges;
     }
 
     public static P0fHandlerConfig parse(Configuration config, FileResolver files) throws ConfigurationException {
-        P0fClientConfig clientConfig = P0fClientXml.read(config);
+        Optional<String> sourceText = ConfigValues.text(config, FingerprintSource.ELEMENT);
+        FingerprintSource source = sourceText.isPresent() ? FingerprintSource.parse(sourceText.get()) : FingerprintSource.P0F;
+        Optional<P0fClientConfig> daemon = source == FingerprintSource.P0F ? Optional.of(P0fClientXml.read(config))
+            : P0fClientXml.readIfPresent(config);
+        Optional<P0fDatabase> signatures = Optional.empty();
+        if (source.readsSavedSyn()) {
+            signatures = Optional.of(SignatureDatabase.read(config, files));
+        } else if (ConfigValues.text(config, SignatureDatabase.ELEMENT).isPresent()) {
+            throw new ConfigurationException("<" + SignatureDatabase.ELEMENT + "> is only used with <"
+                + FingerprintSource.ELEMENT + ">kernel or auto: the p0f daemon reads its own database (p0f -f)");
+        }
         Optional<String> never = ConfigValues.text(config, NEVER_LOOK_UP);
         Networks neverLookUp = never.isPresent() ? Networks.parse(NEVER_LOOK_UP, never.get()) : Networks.none();
         OsBlocklist blocklist = OsBlocklist.empty();
@@ -61,7 +79,12 @@ public final class P0fHandlerConfig {
             blocklist = blocklist.plus(OsBlocklist.parse("<" + BLOCKED_OPERATING_SYSTEMS_FILE + "> " + fileName.get(),
                 readFile(fileName.get(), files)));
         }
-        return new P0fHandlerConfig(clientConfig, neverLookUp, blocklist, Edges.parse(config, clientConfig));
+        if (daemon.isEmpty() && config.getKeys(Edges.ELEMENT).hasNext()) {
+            throw new ConfigurationException("<" + Edges.ELEMENT + "> needs the handler's own p0f daemon (<socketPath> or"
+                + " <p0fAddress>): its edges' clients take that daemon's settings");
+        }
+        Edges edges = daemon.isPresent() ? Edges.parse(config, daemon.get()) : Edges.none();
+        return new P0fHandlerConfig(source, daemon, signatures, neverLookUp, blocklist, edges);
     }
 
     private static String readFile(String name, FileResolver files) throws ConfigurationException {
@@ -74,8 +97,18 @@ public final class P0fHandlerConfig {
         }
     }
 
-    public P0fClientConfig clientConfig() {
-        return clientConfig;
+    public FingerprintSource source() {
+        return source;
+    }
+
+    /** The p0f daemon's client settings: always with {@code <source>p0f}, else when the element names a daemon. */
+    public Optional<P0fClientConfig> daemon() {
+        return daemon;
+    }
+
+    /** The signature database of the kernel source; present with {@code <source>kernel} and {@code auto}. */
+    public Optional<P0fDatabase> signatures() {
+        return signatures;
     }
 
     /** Clients in these networks are never looked up: they get no fingerprint and are never blocked. */
@@ -94,7 +127,9 @@ public final class P0fHandlerConfig {
 
     @Override
     public String toString() {
-        return clientConfig + ", neverLookUp [" + neverLookUp + "], " + blocklist.size() + " blocked OS entries"
+        return "source " + source.configName() + daemon.map(client -> ", " + client).orElse(", no p0f daemon")
+            + signatures.map(database -> ", signatures " + database).orElse("")
+            + ", neverLookUp [" + neverLookUp + "], " + blocklist.size() + " blocked OS entries"
             + (edges.isEmpty() ? "" : ", edges [" + edges + "]");
     }
 }

@@ -13,7 +13,8 @@ import io.github.jamesp0f.testing.james.XmlConfig;
 /**
  * Writes the demo James's conf/: smtpserver.xml and mailetcontainer.xml derived from the
  * project's conf-samples (so the demo runs what administrators copy), edited for the demo:
- * loopback ports, the demo's p0f socket, FreeBSD blocked, the sample's greylisting recipe for Windows with
+ * loopback ports, the demo's p0f socket (or, with a kernel link, the kernel source on epoll, listening on
+ * that link's address too, where the crafted clients are), FreeBSD blocked, the sample's greylisting recipe for Windows with
  * a short block time, mail delivered to mailboxes; plus the small files of contrib/demo/conf
  * (IMAP, webadmin, users, domains) with their @PLACEHOLDERS@ filled in. {@link #behindProxy} makes
  * it a node behind the demo's edge (run.sh --behind-proxy), as docs/deployment.md configures one.
@@ -28,6 +29,7 @@ final class DemoConfiguration {
     private final int imapPort;
     private final int webAdminPort;
     private final String p0fSocket;
+    private final String kernelLink;
     private final String blockTime;
     private final String dnsServer;
     private Node node;
@@ -52,12 +54,18 @@ final class DemoConfiguration {
         }
     }
 
-    /** {@code dnsServer}: James's only DNS server, or null for James's default (the system's). */
-    DemoConfiguration(int smtpPort, int imapPort, int webAdminPort, String p0fSocket, String blockTime, String dnsServer) {
+    /**
+     * {@code kernelLink}: null for the p0f daemon at {@code p0fSocket}, else the address of the TUN
+     * link the crafted clients come from, and the kernel source; {@code dnsServer}: James's only DNS
+     * server, or null for James's default (the system's).
+     */
+    DemoConfiguration(int smtpPort, int imapPort, int webAdminPort, String p0fSocket, String kernelLink,
+                      String blockTime, String dnsServer) {
         this.smtpPort = smtpPort;
         this.imapPort = imapPort;
         this.webAdminPort = webAdminPort;
         this.p0fSocket = p0fSocket;
+        this.kernelLink = kernelLink;
         this.blockTime = blockTime;
         this.dnsServer = dnsServer;
     }
@@ -99,13 +107,20 @@ final class DemoConfiguration {
             greylist.replaceChildren("/handler/jdbc", "<url>" + node.greylistJdbcUrl + "</url><user>"
                 + node.greylistJdbcUser + "</user><poolSize>2</poolSize><table>p0f_greylist</table>");
         }
-        XmlConfig smtp = SampleConfigs.smtpServer(node == null ? "127.0.0.1" : node.smtpBind, smtpPort,
-                node == null ? p0fSocket : "/unused")
-            .setText("/smtpservers/smtpserver/smtpGreeting", node == null ? "James with james-p0f (demo)" : node.greeting)
+        XmlConfig smtp;
+        if (kernelLink == null) {
+            smtp = SampleConfigs.smtpServer(node == null ? "127.0.0.1" : node.smtpBind, smtpPort,
+                    node == null ? p0fSocket : "/unused")
+                // The sample's 500ms suits a mail server; the demo must also pass on a CI machine at load 15+,
+                // where 500ms lookups were seen to time out.
+                .setText(SampleConfigs.HANDLER + "/timeout", DEMO_TIMEOUT);
+        } else {
+            smtp = SampleConfigs.kernelSource(SampleConfigs.smtpServer(smtpPort, "/unused"))
+                .setText("/smtpservers/smtpserver/bind", "127.0.0.1:" + smtpPort + ", " + kernelLink + ":" + smtpPort)
+                .setChild("/smtpservers/smtpserver", "useEpoll", "true");
+        }
+        smtp.setText("/smtpservers/smtpserver/smtpGreeting", node == null ? "James with james-p0f (demo)" : node.greeting)
             .setText(SampleConfigs.HANDLER + "/blockedOperatingSystems", "FreeBSD")
-            // The sample's 500ms suits a mail server; the demo must also pass on a CI machine at load 15+,
-            // where 500ms lookups were seen to time out.
-            .setText(SampleConfigs.HANDLER + "/timeout", DEMO_TIMEOUT)
             .insertBefore("//handler[@class='org.apache.james.smtpserver.fastfail.ValidRcptHandler']",
                 greylist.toString().replaceFirst("^<\\?xml[^>]*\\?>", ""));
         if (node != null) {

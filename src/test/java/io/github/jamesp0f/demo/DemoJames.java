@@ -33,11 +33,13 @@ import com.google.inject.multibindings.Multibinder;
  *
  * <pre>
  * DemoJames --home DIR --smtp-port 2525 --imap-port 1143 --webadmin-port 8000
- *           --p0f-socket /path/p0f.sock --block-time 5s --user demo@localhost --password demo
- *           [--dns-server 127.53.0.1]
+ *           (--p0f-socket /path/p0f.sock | --kernel-link 198.18.120.1) --block-time 5s
+ *           --user demo@localhost --password demo [--dns-server 127.53.0.1]
  * </pre>
- * With {@code --dns-server}, James's DNS (dnsservice.xml) uses that server only. With {@code --proxy}
- * it is a node behind the edge of run.sh --behind-proxy ({@link DemoConfiguration#behindProxy}).
+ * With {@code --kernel-link}, no p0f: the handler reads the kernel's saved SYN (James 3.9, epoll),
+ * and SMTP listens on that address too. With {@code --dns-server}, James's DNS (dnsservice.xml)
+ * uses that server only. With {@code --proxy} it is a node behind the edge of run.sh --behind-proxy
+ * ({@link DemoConfiguration#behindProxy}).
  * Demo support, not part of the extension (its classes come from extensions-jars only).
  */
 public final class DemoJames {
@@ -56,7 +58,8 @@ public final class DemoJames {
         try {
             DemoConfiguration configuration = new DemoConfiguration(Integer.parseInt(options.get("smtp-port")),
                 Integer.parseInt(options.get("imap-port")), Integer.parseInt(options.get("webadmin-port")),
-                options.get("p0f-socket"), options.get("block-time"), options.get("dns-server"));
+                options.get("p0f-socket"), options.get("kernel-link"), options.get("block-time"),
+                options.get("dns-server"));
             if (options.containsKey("proxy")) {
                 configuration.behindProxy(new DemoConfiguration.Node(options.get("smtp-bind"), options.get("greeting"),
                     options.get("proxy"), options.get("p0f-address"), options.get("greylist-jdbc"),
@@ -97,9 +100,11 @@ public final class DemoJames {
         }
         List<String> required = new ArrayList<>(List.of("home", "smtp-port", "imap-port", "webadmin-port", "block-time",
             "user", "password"));
-        required.addAll(options.containsKey("proxy")
-            ? List.of("smtp-bind", "greeting", "p0f-address", "greylist-jdbc", "greylist-jdbc-user")
-            : List.of("p0f-socket"));
+        if (options.containsKey("proxy")) {
+            required.addAll(List.of("smtp-bind", "greeting", "p0f-address", "greylist-jdbc", "greylist-jdbc-user"));
+        } else if (options.containsKey("p0f-socket") == options.containsKey("kernel-link")) {
+            usage("give --p0f-socket (the p0f daemon) or --kernel-link (the kernel source), one of them");
+        }
         for (String option : required) {
             if (!options.containsKey(option)) {
                 usage("missing --" + option);
@@ -110,9 +115,9 @@ public final class DemoJames {
 
     private static void usage(String problem) {
         System.err.println("DemoJames: " + problem + "\nusage: DemoJames --home DIR --smtp-port N --imap-port N"
-            + " --webadmin-port N --p0f-socket PATH --block-time 5s --user USER@DOMAIN --password SECRET"
-            + " [--dns-server ADDRESS]\n   behind the edge, instead of --p0f-socket: --proxy IP --smtp-bind IP"
-            + " --greeting TEXT --p0f-address IP:PORT --greylist-jdbc URL --greylist-jdbc-user USER");
+            + " --webadmin-port N (--p0f-socket PATH | --kernel-link ADDRESS) --block-time 5s --user USER@DOMAIN"
+            + " --password SECRET [--dns-server ADDRESS]\n   behind the edge, instead of --p0f-socket: --proxy IP"
+            + " --smtp-bind IP --greeting TEXT --p0f-address IP:PORT --greylist-jdbc URL --greylist-jdbc-user USER");
         System.exit(2);
     }
 

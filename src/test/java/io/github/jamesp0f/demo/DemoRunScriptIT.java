@@ -23,15 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.jamesp0f.testing.EdgeLab;
 import io.github.jamesp0f.testing.FreePorts;
 import io.github.jamesp0f.testing.ProjectFile;
+import io.github.jamesp0f.testing.RealDns;
 import io.github.jamesp0f.testing.RealP0f;
 import io.github.jamesp0f.testing.RealPostgres;
+import io.github.jamesp0f.testing.TunLink;
 import io.github.jamesp0f.testing.james.JamesTestServer;
 import io.github.jamesp0f.testing.james.SmtpTestClient;
 
 /**
  * The README's first command, end to end: contrib/demo/run.sh with non-default ports starts a real
  * p0f and a real James with the packaged jar, runs the tour, prints the transcript, and cleans up;
- * with --keep-running, James outlives p0f and mail keeps flowing.
+ * with --keep-running, James outlives p0f and mail keeps flowing; with --source kernel (3.9), the
+ * tour runs with no p0f at all.
  */
 class DemoRunScriptIT {
 
@@ -44,7 +47,7 @@ class DemoRunScriptIT {
     @Test
     void theTourRunsRightAfterAPreviousRunAndCleansUp(@TempDir Path dir) throws Exception {
         RealP0f.assumeAvailable();
-        io.github.jamesp0f.testing.RealDns.assumeAvailable();
+        RealDns.assumeAvailable();
         assumeTrue(Files.isExecutable(Paths.get("/usr/bin/python3")) || Files.isExecutable(Paths.get("/usr/local/bin/python3")),
             "the demo needs python3");
         int smtpPort = FreePorts.next();
@@ -93,7 +96,7 @@ class DemoRunScriptIT {
     @Test
     void behindTheProxyTheTourRunsThroughHaproxyToTwoNodesAndCleansUp(@TempDir Path dir) throws Exception {
         EdgeLab.assumeAvailable();
-        io.github.jamesp0f.testing.RealDns.assumeAvailable();
+        RealDns.assumeAvailable();
         assumeTrue(RealPostgres.findBinaries().isPresent(), "--behind-proxy needs PostgreSQL (apt-get install postgresql)");
         int imapPort = twoFreePorts();
         int webAdminPort = twoFreePorts();
@@ -141,6 +144,41 @@ class DemoRunScriptIT {
             }
         }
         throw new IOException("no two consecutive free ports on 127.0.0.1");
+    }
+
+    /** {@code --source kernel}: no p0f at all; James reads the SYN the kernel keeps, crafted clients come over a TUN link. */
+    @Test
+    void theKernelSourceTourRunsWithoutP0f(@TempDir Path dir) throws Exception {
+        assumeTrue(JAMES_LINE.equals("3.9"), "the kernel source needs James 3.9");
+        TunLink.assumeAvailable();
+        RealDns.assumeAvailable();
+
+        Result run = run(dir, runSh("--source", "kernel",
+            "--smtp-port", Integer.toString(FreePorts.next()),
+            "--imap-port", Integer.toString(FreePorts.next()),
+            "--webadmin-port", Integer.toString(FreePorts.next())));
+
+        assertThat(run.output).contains(
+            "No p0f: James reads the SYN the kernel keeps",
+            "S: 451 4.7.1",
+            "ok: accepted on retry",
+            "S: 554 5.7.1",
+            "ok: accepted at once (exempt from greylisting by its confirmed host name)",
+            "X-P0F-Genre: Windows 10 or 11 (or Server 2016+)",
+            "ok: the Linux mail says Linux",
+            "ok: the forged headers were replaced by the saved SYN's fingerprint",
+            "keeps SYNs",
+            "p0f_kernel_lookups_total",
+            "The tour went as expected.",
+            "Stopped James, removed the TUN link ");
+        assertThat(run.output).doesNotContain("UNEXPECTED", "sniffing lo", "p0f_daemon_lookups_total");
+        assertThat(run.exitCode).as(run.output).isZero();
+        Matcher tun = Pattern.compile("removed the TUN link (\\w+) and").matcher(run.output);
+        assertThat(tun.find()).isTrue();
+        assertThat(Paths.get("/sys/class/net", tun.group(1))).as("the TUN device removed").doesNotExist();
+        List<String> pids = pids(run.output);
+        assertThat(pids).as("unbound's and James's pids, no p0f's").hasSize(2);
+        assertStopped(pids);
     }
 
     @Test

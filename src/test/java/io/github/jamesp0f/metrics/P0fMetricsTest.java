@@ -3,6 +3,7 @@ package io.github.jamesp0f.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
@@ -43,6 +44,21 @@ class P0fMetricsTest {
         assertThat(metricFactory.countForPrefixName(P0fMetrics.PREFIX))
             .containsEntry("p0f_lookups", 1).containsEntry("p0f_matches", 1)
             .containsEntry("p0f_no_matches", 0).containsEntry("p0f_cache_hits", 0);
+    }
+
+    @Test
+    void eachSourceCountsItsLookupsAndBothCountAsLookups() {
+        listener.lookupCompleted(MATCH, 1_000);
+        metrics.kernelLookup(MATCH);
+        metrics.kernelLookup(P0fLookup.noMatch());
+        metrics.kernelNoSyn();
+
+        assertThat(metricFactory.countForPrefixName(P0fMetrics.PREFIX))
+            .containsEntry("p0f_lookups", 3).containsEntry("p0f_matches", 2).containsEntry("p0f_no_matches", 1)
+            .containsEntry("p0f_daemon_lookups", 1).containsEntry("p0f_kernel_lookups", 2)
+            .containsEntry("p0f_kernel_no_syn", 1);
+        P0fMetrics.SourceCounts counts = metrics.sourceCounts();
+        assertThat(List.of(counts.daemon(), counts.kernel(), counts.kernelNoSyn())).containsExactly(1L, 2L, 1L);
     }
 
     @Test

@@ -37,7 +37,7 @@ class P0fHandlerConfigTest {
     @Test
     void defaults() throws Exception {
         P0fHandlerConfig config = parse();
-        P0fClientConfig client = config.clientConfig();
+        P0fClientConfig client = config.daemon().orElseThrow();
 
         assertThat(client.version()).isEqualTo(P0fVersion.V3);
         assertThat(client.timeout()).isEqualTo(Duration.ofMillis(500));
@@ -52,7 +52,7 @@ class P0fHandlerConfigTest {
     void readsEveryElement() throws Exception {
         P0fClientConfig client = parse("version", "2", "localAddress", "192.0.2.25", "timeout", "2s",
             "connections", "4", "cacheTtl", "5m", "noMatchRetryDelay", "0")
-            .clientConfig();
+            .daemon().orElseThrow();
 
         assertThat(client.version()).isEqualTo(P0fVersion.V2);
         assertThat(client.localAddress()).contains(InetAddress.getByName("192.0.2.25"));
@@ -83,10 +83,10 @@ class P0fHandlerConfigTest {
 
     @Test
     void p0fIsReachedAtAUnixSocketOrATcpAddress() throws Exception {
-        assertThat(parse().clientConfig().endpoint()).hasToString("unix:/run/p0f/p0f.sock");
-        assertThat(parse("socketPath", "", "p0fAddress", " 198.51.100.10:2999 ").clientConfig().endpoint())
+        assertThat(parse().daemon().orElseThrow().endpoint()).hasToString("unix:/run/p0f/p0f.sock");
+        assertThat(parse("socketPath", "", "p0fAddress", " 198.51.100.10:2999 ").daemon().orElseThrow().endpoint())
             .isEqualTo(P0fEndpoint.tcp("198.51.100.10:2999")).hasToString("tcp:198.51.100.10:2999");
-        assertThat(parse("socketPath", "", "p0fAddress", "[2001:db8::10]:2999").clientConfig().endpoint())
+        assertThat(parse("socketPath", "", "p0fAddress", "[2001:db8::10]:2999").daemon().orElseThrow().endpoint())
             .hasToString("tcp:[2001:db8:0:0:0:0:0:10]:2999");
     }
 
@@ -141,6 +141,56 @@ class P0fHandlerConfigTest {
 
         assertThat(networks.contains(InetAddress.getByName("172.31.255.255"))).isTrue();
         assertThat(networks.contains(InetAddress.getByName("172.32.0.0"))).isFalse();
+    }
+
+    @Test
+    void theDaemonIsTheDefaultSourceAndTheKernelNeedsNoDaemon() throws Exception {
+        assertThat(parse().source()).isEqualTo(FingerprintSource.P0F);
+        assertThat(parse().signatures()).isEmpty();
+
+        P0fHandlerConfig kernel = parse("source", "kernel", "socketPath", "");
+        assertThat(kernel.source()).isEqualTo(FingerprintSource.KERNEL);
+        assertThat(kernel.daemon()).isEmpty();
+        assertThat(kernel.signatures().orElseThrow().source()).isEqualTo(SignatureDatabase.SHIPPED_NAME);
+        assertThat(kernel.signatures().orElseThrow().requestSignatures()).hasSizeGreaterThan(100);
+
+        P0fHandlerConfig auto = parse("source", " AUTO ");
+        assertThat(auto.source()).isEqualTo(FingerprintSource.AUTO);
+        assertThat(auto.daemon().orElseThrow().endpoint()).hasToString("unix:/run/p0f/p0f.sock");
+    }
+
+    @Test
+    void theSignatureDatabaseIsAFileJamesResolves(@TempDir Path dir) throws Exception {
+        Path database = dir.resolve("mine.fp");
+        Files.writeString(database, "classes = win,unix,other\n[tcp:request]\nlabel = s:unix:Linux:test\n"
+            + "sig = *:64:0:*:mss*44,10:mss,sok,ts,nop,ws:df,id+:0\n");
+
+        assertThat(parse("source", "kernel", "signatureDatabase", database.toString()).signatures().orElseThrow()
+            .requestSignatures()).hasSize(1);
+    }
+
+    @Test
+    void sourceMistakesNameTheirElement(@TempDir Path dir) throws Exception {
+        Path broken = dir.resolve("broken.fp");
+        Files.writeString(broken, "classes = win,unix,other\n[tcp:request]\nlabel = s:unix:Linux:test\n"
+            + "sig = *:64:0:*:mss*44\n");
+
+        assertFailsNaming("<source> must be p0f (the p0f daemon), kernel", "source", "syn");
+        assertThatThrownBy(() -> parse("source", "kernel", "signatureDatabase", broken.toString()))
+            .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("<signatureDatabase> " + broken + ":4: ");
+        assertThatThrownBy(() -> parse("source", "kernel", "signatureDatabase", "/no/such/p0f.fp"))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageStartingWith("<signatureDatabase> cannot be read: /no/such/p0f.fp");
+        assertFailsNaming("<signatureDatabase> is only used with <source>kernel or auto", "signatureDatabase",
+            broken.toString());
+        assertThatThrownBy(() -> parse("source", "kernel", "socketPath", "", "timeout", "2s"))
+            .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("<timeout> is set but no p0f daemon is");
+        assertThatThrownBy(() -> parse("source", "kernel", "socketPath", "", "version", "3", "cacheTtl", "1m"))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessage("<version>, <cacheTtl> are set but no p0f daemon is: they apply to the daemon named by"
+                + " <socketPath> or <p0fAddress> only; remove them, or name the daemon");
+        assertThatThrownBy(() -> parse("source", "p0f", "socketPath", ""))
+            .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("<socketPath> or <p0fAddress> is required");
     }
 
     private static void assertFailsNaming(String expected, String element, String value) {

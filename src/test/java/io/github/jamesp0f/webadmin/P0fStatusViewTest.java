@@ -27,6 +27,7 @@ import io.github.jamesp0f.client.P0fClientStatus.State;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.fingerprint.P0fVersion;
 import io.github.jamesp0f.metrics.P0fMetrics;
+import io.github.jamesp0f.smtp.KernelSources;
 import io.github.jamesp0f.smtp.P0fClients;
 import reactor.core.publisher.Mono;
 
@@ -34,17 +35,19 @@ class P0fStatusViewTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant SINCE = Instant.parse("2026-11-22T03:00:00Z");
+    private static final P0fMetrics.SourceCounts NO_LOOKUPS = new P0fMetrics.SourceCounts(0, 0, 0);
 
     @Test
     void connectedClientsAreHealthyAndRenderEveryField() throws Exception {
         Map<P0fClientConfig, P0fClientStatus> statuses = new LinkedHashMap<>();
         statuses.put(settings("/run/p0f/p0f.sock"), status("/run/p0f/p0f.sock", State.CONNECTED, null));
 
-        String json = new JsonTransformer().render(P0fStatusView.of(statuses));
+        String json = new JsonTransformer().render(P0fStatusView.of(statuses, List.of(), NO_LOOKUPS));
 
         assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree("{\"status\":\"healthy\",\"cause\":null,\"clients\":[{\"endpoint\":\"unix:/run/p0f/p0f.sock\","
             + "\"version\":3,\"state\":\"CONNECTED\",\"since\":\"2026-11-22T03:00:00Z\",\"lastError\":null,"
-            + "\"openConnections\":1,\"lookupsInFlight\":2,\"cacheSize\":3,\"timeoutMillis\":500}]}"));
+            + "\"openConnections\":1,\"lookupsInFlight\":2,\"cacheSize\":3,\"timeoutMillis\":500}],"
+            + "\"lookups\":{\"daemon\":0,\"kernel\":0,\"kernelNoSyn\":0},\"kernelSources\":[]}"));
     }
 
     @Test
@@ -54,7 +57,7 @@ class P0fStatusViewTest {
         statuses.put(settings("/run/p0f/other.sock"),
             status("/run/p0f/other.sock", State.BACKING_OFF, "SOCKET_MISSING: no socket at /run/p0f/other.sock"));
 
-        P0fStatusView view = P0fStatusView.of(statuses);
+        P0fStatusView view = P0fStatusView.of(statuses, List.of(), NO_LOOKUPS);
 
         assertThat(view.getStatus()).isEqualTo("degraded");
         assertThat(view.getCause()).contains("p0f at unix:/run/p0f/other.sock unreachable since 2026-11-22T03:00:00Z",
@@ -68,11 +71,28 @@ class P0fStatusViewTest {
         statuses.put(settings("198.51.100.10:2999"), status("198.51.100.10:2999", State.BACKING_OFF,
             "CONNECTION_REFUSED: connection refused at tcp:198.51.100.10:2999"));
 
-        P0fStatusView view = P0fStatusView.of(statuses);
+        P0fStatusView view = P0fStatusView.of(statuses, List.of(), NO_LOOKUPS);
 
         assertThat(JSON.readTree(new JsonTransformer().render(view)).get("clients").get(0).get("endpoint").asText())
             .isEqualTo("tcp:198.51.100.10:2999");
         assertThat(view.getCause()).startsWith("p0f at tcp:198.51.100.10:2999 unreachable since 2026-11-22T03:00:00Z");
+    }
+
+    @Test
+    void aKernelSourceShowsItsDatabaseItsFallbacksAndItsSocketsAndTheLookupsOfEachSource() throws Exception {
+        KernelSources.View kernel = new KernelSources.View("the jar's p0f.fp (contrib/p0f/p0f.fp) (330 SYN signatures,"
+            + " 20 MTUs)", "no fingerprint (mail flows as without the extension)", "no fingerprint (mail flows as without"
+            + " the extension)", Map.of("198.18.112.1:2525", "keeps SYNs"));
+
+        String json = new JsonTransformer().render(P0fStatusView.of(Map.of(), List.of(kernel),
+            new P0fMetrics.SourceCounts(0, 41, 1)));
+
+        assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree("{\"status\":\"healthy\",\"cause\":null,\"clients\":[],"
+            + "\"lookups\":{\"daemon\":0,\"kernel\":41,\"kernelNoSyn\":1},"
+            + "\"kernelSources\":[{\"database\":\"the jar's p0f.fp (contrib/p0f/p0f.fp) (330 SYN signatures, 20 MTUs)\","
+            + "\"insteadOnSocket\":\"no fingerprint (mail flows as without the extension)\","
+            + "\"insteadOfSyn\":\"no fingerprint (mail flows as without the extension)\","
+            + "\"sockets\":{\"198.18.112.1:2525\":\"keeps SYNs\"}}]}"));
     }
 
     @Test

@@ -37,8 +37,6 @@ import org.apache.james.utils.MailRepositoryProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 import org.apache.mailet.Mail;
 
-import io.github.jamesp0f.testing.FreePorts;
-
 /**
  * A real in-memory James (the release this build tests: {@link #jamesVersion()}; SMTP and the mailet
  * container; webadmin on request, no IMAP/JMAP) inside a

@@ -10,11 +10,13 @@ import java.util.List;
  * slows down as it does.
  *
  * <p>Arguments: one per SMTP server, {@code PORT} for a server without the p0f handler (James as
- * if james-p0f were not installed, but for the p0f mailets, which find nothing to do on its mail)
- * or {@code PORT=SOCKET[=CACHETTL]} for one whose p0f handler asks that socket ({@code tcp:IP:PORT}:
- * that address, as {@code <p0fAddress>}), with
- * {@code cacheTtl 0} unless told otherwise (every session really asks p0f: the worst case for the
- * extension); {@code proxied:} in front requires the PROXY header ({@code proxyRequired}). Webadmin runs with James's metrics
+ * if james-p0f were not installed, but for the p0f mailets, which find nothing to do on its mail),
+ * {@code PORT=SOCKET[=CACHETTL]} for one whose p0f handler asks that socket ({@code tcp:IP:PORT}:
+ * that address, as {@code <p0fAddress>}), with {@code cacheTtl 0} unless told otherwise (every
+ * session really asks p0f: the worst case for the extension), or {@code PORT=kernel} for one whose
+ * handler reads the kernel's saved SYN, with no daemon; {@code proxied:} in front requires the
+ * PROXY header ({@code proxyRequired}). With {@code -Dload.epoll=true} (the default on James 3.9)
+ * every server uses Netty's epoll transport ({@code <useEpoll>true</useEpoll>}). Webadmin runs with James's metrics
  * route, so that the harness can read the p0f counters. With {@code -Dload.p0fMailets=false} the
  * p0f mailets are left out of the mailet container. Prints {@value #READY} and the webadmin
  * port once SMTP accepts, then serves until its standard input closes.
@@ -30,6 +32,9 @@ public final class LoadTarget {
     static final String METRICS_ROUTES = "org.apache.james.webadmin.dropwizard.MetricsRoutes";
     /** System property: {@code false} leaves the p0f mailets out of the mailet container. */
     static final String P0F_MAILETS = "load.p0fMailets";
+    /** System property: {@code true} puts every server on Netty's epoll transport (James 3.9 and later; its default there). */
+    static final String EPOLL = "load.epoll";
+    static final String KERNEL = "kernel";
     private static final String DISCARD = "<mailet match=\"All\" class=\"Null\"/>";
 
     private LoadTarget() {
@@ -56,6 +61,8 @@ public final class LoadTarget {
             XmlConfig smtp;
             if (parts.length == 1) {
                 smtp = SampleConfigs.smtpServerWithoutExtension(port);
+            } else if (parts[1].equals(KERNEL)) {
+                smtp = SampleConfigs.kernelSource(SampleConfigs.smtpServer(port, "/unused"));
             } else {
                 smtp = SampleConfigs.smtpServer(port, parts[1])
                     .setChild(SampleConfigs.HANDLER, "cacheTtl", parts.length > 2 ? parts[2] : "0");
@@ -68,6 +75,9 @@ public final class LoadTarget {
                 smtp.setChild("/smtpservers/smtpserver", "proxyRequired", "true");
             }
             smtpServers.add(smtp);
+        }
+        if (epoll()) {
+            smtpServers.replaceAll(server -> server.setChild("/smtpservers/smtpserver", "useEpoll", "true"));
         }
         XmlConfig mailets = SampleConfigs.mailetContainer()
             .replaceChildren("//processor[@state='local-delivery']", DISCARD)
@@ -82,5 +92,10 @@ public final class LoadTarget {
             .webAdmin(METRICS_ROUTES)
             .smtpServer(SampleConfigs.smtpServers(smtpServers.toArray(new XmlConfig[0])))
             .mailetContainer(mailets);
+    }
+
+    /** {@value #EPOLL}, by default true where James has the epoll transport (3.9 and later). */
+    static boolean epoll() {
+        return Boolean.parseBoolean(System.getProperty(EPOLL, Boolean.toString(!JamesTestServer.jamesLine().equals("3.8"))));
     }
 }

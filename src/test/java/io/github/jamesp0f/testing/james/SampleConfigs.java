@@ -67,6 +67,18 @@ public final class SampleConfigs {
         return XmlConfig.parse(xml.append("</smtpservers>").toString());
     }
 
+    /** The p0f daemon's elements of the handler, which the samples set and the kernel source alone does not take. */
+    private static final String[] DAEMON_ELEMENTS = {"socketPath", "p0fAddress", "version", "localAddress", "timeout",
+        "connections", "cacheTtl", "cacheSize", "noMatchRetryDelay", "retryWindow"};
+
+    /** {@code server}'s p0f handler with {@code <source>kernel</source>} and no p0f daemon. */
+    public static XmlConfig kernelSource(XmlConfig server) {
+        for (String element : DAEMON_ELEMENTS) {
+            server.removeIfPresent(HANDLER + "/" + element);
+        }
+        return server.setChild(HANDLER, "source", "kernel");
+    }
+
     /** smtpserver.xml without the p0f handler: James as if the extension were not installed. */
     public static XmlConfig smtpServerWithoutExtension(int port) {
         return smtpServer(port, "/unused").remove(HANDLER);

@@ -59,14 +59,18 @@ import io.github.jamesp0f.testing.RealP0f;
  * not slow down the next interval's connects.</li>
  * </ul>
  *
+ * <p>On James 3.9 every server runs on Netty's epoll transport ({@code load.epoll}, default true
+ * there), and a server whose handler reads the kernel's saved SYN instead of asking p0f ("kernel
+ * source") is among the scenarios.
+ *
  * <p>System properties: {@code load.clients} (32), {@code load.rounds} (10), {@code load.seconds}
  * (5, measured per scenario and round, after 1 s of ramp-up), {@code load.warmupSeconds} (600, at
  * most), {@code load.heap} (1g, James's -Xms and -Xmx), {@code load.jvmArgs} (more options for
  * James's JVM, e.g. {@code -XX:StartFlightRecording=filename=/tmp/james.jfr}), {@code load.scenarios}
- * (the first six; a comma-separated subset of without,live,stalled,missing,cached,control, or
- * proxied (a server behind the PROXY protocol without the extension and one asking p0f over TCP
- * through the relay, every client writing a PROXY v2 header), the two servers without the extension
- * always included: fewer scenarios leave time for more rounds), {@code load.p0fMailets}
+ * (all but the proxied pair; a comma-separated subset of without,kernel,live,stalled,missing,cached,
+ * control, or proxied (a server behind the PROXY protocol without the extension and one asking p0f
+ * over TCP through the relay, every client writing a PROXY v2 header), the two servers without the
+ * extension always included: fewer scenarios leave time for more rounds), {@code load.p0fMailets}
  * ({@code true}; {@code false} measures the handler and p0f without the header mailet and the OS
  * routing rule of the sample mailetcontainer.xml).
  */
@@ -91,7 +95,7 @@ public final class SmtpLoadHarness {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final List<String> PASSED_PROPERTIES =
         List.of("logback.configurationFile", "basedir", "james-p0f.jar", "james.version", "james.line", "james.exit.on.startup.error",
-            LoadTarget.P0F_MAILETS);
+            LoadTarget.P0F_MAILETS, LoadTarget.EPOLL);
 
     private final int clients = Integer.getInteger("load.clients", 32);
     private final int seconds = Integer.getInteger("load.seconds", 5);
@@ -148,6 +152,10 @@ public final class SmtpLoadHarness {
                     case MISSING:
                         port = FreePorts.next();
                         handler = "=" + temp.resolve("missing.sock");
+                        break;
+                    case KERNEL:
+                        port = FreePorts.next();
+                        handler = "=" + LoadTarget.KERNEL;
                         break;
                     case PROXIED:
                         port = proxiedPort;
@@ -243,9 +251,9 @@ public final class SmtpLoadHarness {
         List<Result> control = results.get(LoadScenario.CONTROL);
         System.out.println();
         System.out.printf(Locale.ROOT, "%d clients; %d rounds of %d s per scenario, scenarios rotated each round;"
-            + " one James %s (-Xmx%s, Java %s), one SMTP server per scenario; p0f mailets: %s%n", clients, rounds, seconds,
-            JamesTestServer.jamesVersion(), heap, Runtime.version().feature(),
-            System.getProperty(LoadTarget.P0F_MAILETS, "true"));
+            + " one James %s (-Xmx%s, Java %s), one SMTP server per scenario (%s transport); p0f mailets: %s%n", clients,
+            rounds, seconds, JamesTestServer.jamesVersion(), heap, Runtime.version().feature(),
+            LoadTarget.epoll() ? "epoll" : "NIO", System.getProperty(LoadTarget.P0F_MAILETS, "true"));
         System.out.printf(Locale.ROOT, "%-18s %11s %7s %8s %15s %7s %13s %10s %13s%n", "scenario", "sessions/s", "ratio",
             "vs both", "ratio range", "errors", "James CPU/s.", "+vs both", "p0f CPU/s.");
         for (LoadScenario scenario : scenarios) {

@@ -1,15 +1,18 @@
 package io.github.jamesp0f.testing.james;
 
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
+import org.apache.james.protocols.netty.AbstractAsyncServer;
 import org.apache.james.protocols.netty.NettyServer;
 import org.apache.james.protocols.smtp.SMTPConfigurationImpl;
 import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
+import org.junit.jupiter.api.Assumptions;
 
 import io.github.jamesp0f.testing.FreePorts;
 
@@ -22,14 +25,25 @@ import io.github.jamesp0f.testing.FreePorts;
 public final class SmtpProtocolStack implements AutoCloseable {
 
     private final NettyServer server;
+    private final InetAddress address;
     private final int port;
 
-    private SmtpProtocolStack(NettyServer server, int port) {
+    private SmtpProtocolStack(NettyServer server, InetAddress address, int port) {
         this.server = server;
+        this.address = address;
         this.port = port;
     }
 
     public static SmtpProtocolStack start(boolean proxyRequired, ProtocolHandler... handlers) throws Exception {
+        return start(proxyRequired, InetAddress.getLoopbackAddress(), false, handlers);
+    }
+
+    /**
+     * A stack listening on {@code address}; with {@code epoll}, on Netty's epoll transport, as James
+     * 3.9's {@code <useEpoll>true</useEpoll>} does (skips the test on a line without it).
+     */
+    public static SmtpProtocolStack start(boolean proxyRequired, InetAddress address, boolean epoll,
+                                          ProtocolHandler... handlers) throws Exception {
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new RecordingMetricFactory());
         chain.addAll(0, Arrays.asList(handlers));
         chain.wireExtensibleHandlers();
@@ -37,19 +51,31 @@ public final class SmtpProtocolStack implements AutoCloseable {
             .protocol(new SMTPProtocol(chain, new SMTPConfigurationImpl()))
             .proxyRequired(proxyRequired)
             .build();
+        if (epoll) {
+            useEpoll(server);
+        }
         int port = FreePorts.next();
-        server.setListenAddresses(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        server.setListenAddresses(new InetSocketAddress(address, port));
         server.bind();
-        return new SmtpProtocolStack(server, port);
+        return new SmtpProtocolStack(server, address, port);
+    }
+
+    /** James 3.9's AbstractAsyncServer.setUseEpoll, called by name: the 3.8 line has no such method. */
+    private static void useEpoll(NettyServer server) throws Exception {
+        Method setUseEpoll = Arrays.stream(AbstractAsyncServer.class.getMethods())
+            .filter(method -> method.getName().equals("setUseEpoll")).findFirst().orElse(null);
+        Assumptions.assumeTrue(setUseEpoll != null,
+            "James " + JamesTestServer.jamesLine() + " has no epoll transport (<useEpoll> came with 3.9)");
+        setUseEpoll.invoke(server, true);
     }
 
     public int port() {
         return port;
     }
 
-    /** A raw client from {@code source} (a loopback address). */
+    /** A raw client from {@code source} (a loopback address, or this machine's on the stack's link). */
     public RawSmtpClient connect(String source) {
-        return RawSmtpClient.connect(source, InetAddress.getLoopbackAddress(), port);
+        return RawSmtpClient.connect(source, address, port);
     }
 
     @Override
