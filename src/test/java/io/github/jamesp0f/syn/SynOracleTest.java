@@ -147,6 +147,7 @@ class SynOracleTest {
         if (!p0f.isAlive()) {
             throw new IllegalStateException("p0f died during the run; its output:\n" + p0f.log());
         }
+        awaitLogged(p0f, answers);
         Map<InetAddress, String> rawSignatures = new HashMap<>();
         p0f.observations().syns().forEach(logged -> rawSignatures.put(logged.client, logged.rawSig));
         List<OracleVerdict> verdicts = new ArrayList<>();
@@ -154,6 +155,21 @@ class SynOracleTest {
             ? OracleVerdict.of(syn, answer, rawSignatures.get(syn.source()), matcher)
             : OracleVerdict.unseen(syn, answer)));
         return verdicts;
+    }
+
+    /**
+     * p0f's API knows a host as soon as p0f has read its SYN, but p0f flushes its log only when idle:
+     * the raw signatures are read once the last SYN p0f answered about is in the log (lines come in order).
+     */
+    private static void awaitLogged(RealP0f p0f, Map<OracleSyn, RawP0fQuery.Answer> answers) {
+        answers.entrySet().stream().filter(answer -> answer.getValue().isOk()).reduce((first, second) -> second)
+            .ifPresent(last -> {
+                try {
+                    p0f.observations().awaitFrom(last.getKey().source(), Duration.ofSeconds(10));
+                } catch (AssertionError neverLogged) {
+                    // its raw signature stays unknown, and the report lists it
+                }
+            });
     }
 
     private static List<OracleVerdict> report(Map<Path, List<OracleVerdict>> verdicts, List<String> refused) {
