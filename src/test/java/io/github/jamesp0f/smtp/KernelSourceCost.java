@@ -148,13 +148,13 @@ public final class KernelSourceCost {
 
         private void connected(Channel connection) {
             if (source != null) {
-                long bytes = THREADS.getCurrentThreadAllocatedBytes();
+                long bytes = THREADS.getThreadAllocatedBytes(loopThread);
                 long start = System.nanoTime();
                 if (source.keepsSyns(connection) && source.lookUp(connection).isEmpty()) {
                     throw new IllegalStateException("no saved SYN for " + connection);
                 }
                 lookupNanos[accepted] = System.nanoTime() - start;
-                lookupBytes += THREADS.getCurrentThreadAllocatedBytes() - bytes;
+                lookupBytes += THREADS.getThreadAllocatedBytes(loopThread) - bytes;
             }
             connection.close();
             if (++accepted == lookupNanos.length) {
