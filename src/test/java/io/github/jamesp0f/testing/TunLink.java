@@ -1,7 +1,6 @@
 package io.github.jamesp0f.testing;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -10,6 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Assumptions;
+
+import com.google.common.net.InetAddresses;
 
 /**
  * A TUN device of the test's own in this namespace: a link on which servers of the test listen at
@@ -97,11 +98,11 @@ public final class TunLink implements AutoCloseable {
     }
 
     private InetAddress ipv4(int host) {
-        return address("198.18." + (FIRST_THIRD_OCTET + subnet) + "." + host);
+        return InetAddresses.forString("198.18." + (FIRST_THIRD_OCTET + subnet) + "." + host);
     }
 
     private InetAddress ipv6(int host) {
-        return address("2001:2:0:" + Integer.toHexString(0x1120 + subnet) + "::" + Integer.toHexString(host));
+        return InetAddresses.forString("2001:2:0:" + Integer.toHexString(0x1120 + subnet) + "::" + Integer.toHexString(host));
     }
 
     @Override
@@ -120,14 +121,6 @@ public final class TunLink implements AutoCloseable {
 
     private static String run(String... command) {
         return Commands.check(List.of(command), "", Duration.ofSeconds(10)).trim();
-    }
-
-    private static InetAddress address(String text) {
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(text, e);
-        }
     }
 
     @Override

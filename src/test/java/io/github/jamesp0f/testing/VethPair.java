@@ -1,13 +1,14 @@
 package io.github.jamesp0f.testing;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Assumptions;
+
+import com.google.common.net.InetAddresses;
 
 /**
  * Two network namespaces of the test's own joined by a veth pair, so that this machine's kernel
@@ -81,11 +82,11 @@ public final class VethPair implements AutoCloseable {
     }
 
     public InetAddress clientAddress(boolean ipv6) {
-        return address(ipv6 ? ipv6Network + "::1" : ipv4Network + ".1");
+        return InetAddresses.forString(ipv6 ? ipv6Network + "::1" : ipv4Network + ".1");
     }
 
     public InetAddress serverAddress(boolean ipv6) {
-        return address(ipv6 ? ipv6Network + "::2" : ipv4Network + ".2");
+        return InetAddresses.forString(ipv6 ? ipv6Network + "::2" : ipv4Network + ".2");
     }
 
     /** Another address of the client's network on its end of the link, e.g. host 10: 198.18.16.10. */
@@ -93,10 +94,10 @@ public final class VethPair implements AutoCloseable {
         if (ipv6) {
             client.exec("ip", "address", "add", ipv6Network + "::" + Integer.toHexString(host) + "/64", "dev",
                 clientInterface, "nodad");
-            return address(ipv6Network + "::" + Integer.toHexString(host));
+            return InetAddresses.forString(ipv6Network + "::" + Integer.toHexString(host));
         }
         client.exec("ip", "address", "add", ipv4Network + "." + host + "/24", "dev", clientInterface);
-        return address(ipv4Network + "." + host);
+        return InetAddresses.forString(ipv4Network + "." + host);
     }
 
     /** Both ends' MTU. Below 1280 bytes the kernel takes IPv6 off the link for good. */
@@ -130,14 +131,6 @@ public final class VethPair implements AutoCloseable {
             } catch (IllegalStateException e) {
                 // The JVM is already shutting down.
             }
-        }
-    }
-
-    private static InetAddress address(String text) {
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(text, e);
         }
     }
 
