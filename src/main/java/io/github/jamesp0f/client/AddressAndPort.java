@@ -123,7 +123,7 @@ public final class AddressAndPort {
     }
 
     /** {@code address:port}, an IPv6 address in brackets; the address alone for port 0. */
-    static String format(InetAddress address, int port) {
+    public static String format(InetAddress address, int port) {
         String host = address.getHostAddress();
         if (port == 0) {
             return host;

@@ -12,6 +12,7 @@ import org.apache.james.protocols.netty.AbstractAsyncServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jamesp0f.client.AddressAndPort;
 import io.github.jamesp0f.client.P0fLookup;
 import io.github.jamesp0f.metrics.P0fMetrics;
 import io.github.jamesp0f.syn.MalformedSynException;
@@ -184,8 +185,7 @@ final class KernelSource {
     private static String printable(SocketAddress address) {
         if (address instanceof InetSocketAddress) {
             InetSocketAddress inet = (InetSocketAddress) address;
-            String host = inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+            return AddressAndPort.format(inet.getAddress(), inet.getPort());
         }
         return String.valueOf(address);
     }
