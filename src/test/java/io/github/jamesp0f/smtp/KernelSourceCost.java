@@ -17,6 +17,7 @@ import org.apache.james.metrics.tests.RecordingMetricFactory;
 import com.sun.management.ThreadMXBean;
 
 import io.github.jamesp0f.metrics.P0fMetrics;
+import io.github.jamesp0f.testing.Median;
 import io.github.jamesp0f.syn.P0fDatabase;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -91,7 +92,7 @@ public final class KernelSourceCost {
     }
 
     private static double median(List<double[]> rounds, int column) {
-        return median(rounds.stream().mapToDouble(round -> round[column]).toArray());
+        return Median.of(rounds.stream().mapToDouble(round -> round[column]));
     }
 
     private static double medianDifference(List<double[]> a, List<double[]> b, int column) {
@@ -99,14 +100,7 @@ public final class KernelSourceCost {
         for (int i = 0; i < differences.length; i++) {
             differences[i] = a.get(i)[column] - b.get(i)[column];
         }
-        return median(differences);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return Median.of(Arrays.stream(differences));
     }
 
     /** One epoll server on a thread of its own; with a source, each connection is looked up as the handler does. */

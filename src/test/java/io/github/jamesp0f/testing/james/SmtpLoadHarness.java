@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.github.jamesp0f.testing.FreePorts;
+import io.github.jamesp0f.testing.Median;
 import io.github.jamesp0f.testing.P0fRelay;
 import io.github.jamesp0f.testing.ProxyHeader;
 import io.github.jamesp0f.testing.RealP0f;
@@ -277,10 +278,10 @@ public final class SmtpLoadHarness {
             }
             long errors = own.stream().mapToLong(r -> r.errors).sum();
             System.out.printf(Locale.ROOT, "%-18s %11.1f %7.3f %8.3f %7.3f..%.3f %7d %10.0f us %+7.0f us %10.0f us%n", scenario.label,
-                median(own.stream().mapToDouble(Result::perSecond)), median(Arrays.stream(ratios)),
-                median(Arrays.stream(toBoth)), ratios[0], ratios[ratios.length - 1], errors,
-                median(own.stream().mapToDouble(Result::jamesCpuPerSession)), median(Arrays.stream(cpuToBoth)),
-                median(own.stream().mapToDouble(Result::p0fCpuPerSession)));
+                Median.of(own.stream().mapToDouble(Result::perSecond)), Median.of(Arrays.stream(ratios)),
+                Median.of(Arrays.stream(toBoth)), ratios[0], ratios[ratios.length - 1], errors,
+                Median.of(own.stream().mapToDouble(Result::jamesCpuPerSession)), Median.of(Arrays.stream(cpuToBoth)),
+                Median.of(own.stream().mapToDouble(Result::p0fCpuPerSession)));
         }
         printProxied(results);
         System.out.println("sessions/s: median of the rounds; ratio: median of each round's ratio to the"
@@ -303,11 +304,11 @@ public final class SmtpLoadHarness {
             ratios[i] = with.get(i).perSecond() / without.get(i).perSecond();
             cpu[i] = with.get(i).jamesCpuPerSession() - without.get(i).jamesCpuPerSession();
         }
-        double baselineCpu = median(without.stream().mapToDouble(Result::jamesCpuPerSession));
+        double baselineCpu = Median.of(without.stream().mapToDouble(Result::jamesCpuPerSession));
         System.out.printf(Locale.ROOT, "%s vs %s: sessions/s ratio %.3f (rounds %.3f..%.3f), James CPU per session"
                 + " %+.0f us (%+.1f%% of %.0f us), errors %d and %d%n", LoadScenario.PROXIED.label,
-            LoadScenario.PROXIED_WITHOUT.label, median(Arrays.stream(ratios)), Arrays.stream(ratios).min().orElse(0),
-            Arrays.stream(ratios).max().orElse(0), median(Arrays.stream(cpu)), 100 * median(Arrays.stream(cpu)) / baselineCpu,
+            LoadScenario.PROXIED_WITHOUT.label, Median.of(Arrays.stream(ratios)), Arrays.stream(ratios).min().orElse(0),
+            Arrays.stream(ratios).max().orElse(0), Median.of(Arrays.stream(cpu)), 100 * Median.of(Arrays.stream(cpu)) / baselineCpu,
             baselineCpu, with.stream().mapToLong(r -> r.errors).sum(), without.stream().mapToLong(r -> r.errors).sum());
     }
 
@@ -324,20 +325,14 @@ public final class SmtpLoadHarness {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s", scenario.label));
             for (String kind : ThreadUsage.KINDS) {
                 line.append(String.format(Locale.ROOT, " %6.0f us %4.1f wk",
-                    median(own.stream().mapToDouble(r -> r.threadCpuPerSession(kind))),
-                    median(own.stream().mapToDouble(r -> r.wakeUpsPerSession(kind)))));
+                    Median.of(own.stream().mapToDouble(r -> r.threadCpuPerSession(kind))),
+                    Median.of(own.stream().mapToDouble(r -> r.wakeUpsPerSession(kind)))));
             }
             System.out.println(line);
         }
         System.out.println("James threads: CPU time (us) and wake-ups (wk) per session of each kind of James thread,"
             + " median of the rounds (smtp: I/O and SMTP executor threads; p0f client: the client's connection"
             + " and timer threads)");
-    }
-
-    private static double median(java.util.stream.DoubleStream values) {
-        double[] sorted = values.sorted().toArray();
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /**
